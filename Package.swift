@@ -1,0 +1,49 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSettings: [SwiftSetting] = [
+  .enableUpcomingFeature("MemberImportVisibility"),
+  .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+  name: "Frontier",
+  products: [
+    .library(name: "FrontierCore", targets: ["FrontierCore"]),
+    .library(name: "FrontierStateSearch", targets: ["FrontierStateSearch"]),
+    .executable(name: "frontier", targets: ["frontier"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+  ],
+  targets: [
+    .target(name: "FrontierCore", swiftSettings: strictSettings),
+    .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
+    .target(
+      name: "FrontierCLI",
+      dependencies: [
+        "FrontierCore", "FrontierStateSearch",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      resources: [.copy("Resources")],
+      swiftSettings: strictSettings),
+    .executableTarget(name: "frontier", dependencies: ["FrontierCLI"], swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierCoreTests",
+      dependencies: ["FrontierCore", .product(name: "PropertyBased", package: "swift-property-based")],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierStateSearchTests",
+      dependencies: [
+        "FrontierCore", "FrontierStateSearch",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierCLITests",
+      dependencies: ["FrontierCLI", "FrontierCore", "FrontierStateSearch"],
+      swiftSettings: strictSettings),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,157 @@
+/// Limits that stop a search early. A search that reaches one reports
+/// ``SearchOutcome/stopped(_:)`` with its statistics; that is a result, not an error.
+public struct SearchLimits: Sendable, Hashable {
+  /// Stop after this many expansions.
+  public var maxExpansions: Int
+  /// Stop after this much wall-clock time (checked every ``checkInterval`` expansions).
+  public var maxDuration: Duration?
+  /// Stop when the nodes held (arena, open list, table) exceed this many bytes (estimated).
+  public var maxMemoryBytes: Int
+  /// How many expansions pass between clock and memory checks.
+  public var checkInterval: Int
+
+  @inlinable
+  public init(
+    maxExpansions: Int = .max, maxDuration: Duration? = nil,
+    maxMemoryBytes: Int = .max, checkInterval: Int = 4096
+  ) {
+    self.maxExpansions = maxExpansions
+    self.maxDuration = maxDuration
+    self.maxMemoryBytes = maxMemoryBytes
+    self.checkInterval = max(1, checkInterval)
+  }
+
+  /// No limits.
+  public static let none = SearchLimits()
+}
+
+/// Why a search stopped before it finished.
+public enum StopReason: String, Sendable, Hashable, CustomStringConvertible {
+  case expansionLimit = "expansion-limit"
+  case timeLimit = "time-limit"
+  case memoryLimit = "memory-limit"
+  case cancelled = "cancelled"
+  /// Beam search and other incomplete algorithms ran out of candidates without a goal.
+  case incomplete = "incomplete"
+  public var description: String { rawValue }
+}
+
+/// What a search did: counters and time. Counting conventions are the ones used in the
+/// heuristic-search literature and by our C anchors:
+/// - `expanded`: nodes whose successors were generated;
+/// - `generated`: successor nodes produced (after pruning the inverse of the last move in
+///   depth-first searches);
+/// - `duplicates`: generated states already known and not improved;
+/// - `reopened`: closed nodes reached again by a cheaper path and expanded again;
+/// - `peakOpen`: the most nodes on the open list at once.
+public struct SearchStatistics: Sendable, Hashable {
+  public var expanded: Int = 0
+  public var generated: Int = 0
+  public var duplicates: Int = 0
+  public var reopened: Int = 0
+  public var peakOpen: Int = 0
+  /// Nodes stored at the end (arena size).
+  public var stored: Int = 0
+  /// IDA* iterations (f-bounds tried); 1 for single-pass algorithms.
+  public var iterations: Int = 0
+  /// Wall-clock time of the search.
+  public var duration: Duration = .zero
+  /// Estimated peak bytes held by the search.
+  public var peakBytes: Int = 0
+
+  @inlinable public init() {}
+
+  /// Wall-clock seconds.
+  public var seconds: Double {
+    let c = duration.components
+    return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+  }
+
+  /// Adds the counters of `other` (times add; peaks take the maximum).
+  public mutating func accumulate(_ other: SearchStatistics) {
+    expanded += other.expanded
+    generated += other.generated
+    duplicates += other.duplicates
+    reopened += other.reopened
+    peakOpen = Swift.max(peakOpen, other.peakOpen)
+    stored = Swift.max(stored, other.stored)
+    iterations += other.iterations
+    duration += other.duration
+    peakBytes = Swift.max(peakBytes, other.peakBytes)
+  }
+}
+
+/// The outcome of a search, as a value.
+public enum SearchOutcome<State, Cost> {
+  /// A goal was reached; `path` runs from the start to the goal, both included.
+  case solved(path: [State], cost: Cost)
+  /// The whole reachable space was searched without reaching a goal: none exists
+  /// (for complete algorithms).
+  case exhausted
+  /// A limit stopped the search (or an incomplete algorithm gave up).
+  case stopped(StopReason)
+}
+
+extension SearchOutcome: Sendable where State: Sendable, Cost: Sendable {}
+extension SearchOutcome: Equatable where State: Equatable, Cost: Equatable {}
+
+/// An outcome with the statistics of the search that produced it.
+public struct SearchResult<State, Cost> {
+  public var outcome: SearchOutcome<State, Cost>
+  public var statistics: SearchStatistics
+
+  @inlinable public init(outcome: SearchOutcome<State, Cost>, statistics: SearchStatistics) {
+    self.outcome = outcome
+    self.statistics = statistics
+  }
+
+  /// The solution path, if solved.
+  @inlinable public var path: [State]? {
+    if case .solved(let path, _) = outcome { return path }
+    return nil
+  }
+  /// The solution cost, if solved.
+  @inlinable public var cost: Cost? {
+    if case .solved(_, let cost) = outcome { return cost }
+    return nil
+  }
+  @inlinable public var isSolved: Bool {
+    if case .solved = outcome { return true }
+    return false
+  }
+}
+
+extension SearchResult: Sendable where State: Sendable, Cost: Sendable {}
+
+/// Checks limits cheaply: the clock is read every `checkInterval` expansions only.
+public struct LimitWatch: Sendable {
+  @usableFromInline internal let _limits: SearchLimits
+  @usableFromInline internal let _start: ContinuousClock.Instant
+  @usableFromInline internal var _countdown: Int
+
+  @inlinable public init(_ limits: SearchLimits) {
+    _limits = limits
+    _start = ContinuousClock.now
+    _countdown = limits.checkInterval
+  }
+
+  /// Elapsed wall-clock time since the watch was created.
+  @inlinable public var elapsed: Duration { ContinuousClock.now - _start }
+
+  /// Call once per expansion. Returns the reason to stop, if any.
+  @inlinable @inline(__always)
+  public mutating func check(expanded: Int, bytes: @autoclosure () -> Int) -> StopReason? {
+    if expanded >= _limits.maxExpansions { return .expansionLimit }
+    _countdown &-= 1
+    if _countdown > 0 { return nil }
+    return _slowCheck(bytes: bytes())
+  }
+
+  @inlinable
+  internal mutating func _slowCheck(bytes: Int) -> StopReason? {
+    _countdown = _limits.checkInterval
+    if bytes > _limits.maxMemoryBytes { return .memoryLimit }
+    if let d = _limits.maxDuration, elapsed >= d { return .timeLimit }
+    return nil
+  }
+}

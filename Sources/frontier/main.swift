@@ -1,0 +1,3 @@
+import FrontierCLI
+
+await FrontierMain.main()
