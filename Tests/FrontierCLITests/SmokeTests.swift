@@ -1,6 +1,6 @@
 import Testing
 @testable import FrontierCLI
 
-@Test func commandHasName() {
-  #expect(FrontierCommand.configuration.commandName == "frontier")
+@Test func mainEntryExists() {
+  _ = FrontierMain.self
 }
