@@ -139,6 +139,9 @@ where H.State == P.State, H.Cost == P.Cost {
 /// Korf's original implementation and of fast C solvers; with the sliding-tile domain and
 /// incremental Manhattan distance it is the engine of `frontier solve sliding-tile`.
 ///
+/// The heuristic must be zero at goal states (every admissible heuristic is): the goal
+/// test runs only where `h = 0`, as in Korf's implementation.
+///
 /// Counting: `generated` counts children after the inverse of the previous move is
 /// excluded, `expanded` counts nodes whose children were generated; a goal is not
 /// expanded. The search stops at the first goal of the final iteration.
@@ -187,6 +190,7 @@ where H.State == P.State, H.Cost == P.Cost, H.Move == P.Move {
       iterations += 1
       nextBound = .infinity
       if dfs(g: .zero, h: h0, previous: nil) {
+        moves.reverse()  // moves were collected while unwinding, goal first
         return finish(.solved(path: replay(), cost: solutionCost))
       }
       if let r = stop { return finish(.stopped(r)) }
@@ -222,9 +226,11 @@ where H.State == P.State, H.Cost == P.Cost, H.Move == P.Move {
       return false
     }
     expanded &+= 1
+    var children = 0
+    defer { generated &+= children }
     for slot in 0..<slots {
       guard let m = problem.move(slot, in: state, after: previous) else { continue }
-      generated &+= 1
+      children &+= 1
       let g2 = g + problem.cost(of: m, in: state)
       let h2 = heuristic.estimate(after: m, from: state, estimate: h)
       let f = g2 + h2
@@ -233,13 +239,15 @@ where H.State == P.State, H.Cost == P.Cost, H.Move == P.Move {
         continue
       }
       problem.apply(m, to: &state)
-      moves.append(m)
-      if problem.isGoal(state) {
+      if h2 == .zero && problem.isGoal(state) {
         solutionCost = g2
+        moves.append(m)
         return true
       }
-      if dfs(g: g2, h: h2, previous: m) { return true }
-      moves.removeLast()
+      if dfs(g: g2, h: h2, previous: m) {
+        moves.append(m)
+        return true
+      }
       problem.undo(m, on: &state)
       if stop != nil { return false }
     }

@@ -1,65 +1,120 @@
 public import FrontierCore
 
-/// A sliding-tile board of up to 5×5 cells: `cells[c]` is the tile on cell `c` (0 is the
-/// blank) and `positions[t]` the cell of tile `t`, both kept in SIMD registers so a move
-/// is four byte writes and equality is one vector compare.
+/// A sliding-tile board of up to 5×5 cells: the tile on each cell (0 is the blank) as 32
+/// bytes in four machine words, and the blank's cell, so a move is two byte writes and
+/// equality is four word compares.
 ///
-/// Cells are numbered row-major from 0. Lanes beyond the board's cell count are 0.
+/// Cells are numbered row-major from 0. Bytes beyond the board's cell count are 0.
+@frozen
 public struct TileBoard: Hashable, Sendable, PackedState {
-  /// Tile on each cell (0 = blank).
-  public var cells: SIMD32<UInt8>
-  /// Cell of each tile (index 0 = the blank).
-  public var positions: SIMD32<UInt8>
+  public typealias Words = (UInt64, UInt64, UInt64, UInt64)
+  /// Tile on each cell, one byte per cell (little-endian within each word).
+  @usableFromInline internal var _cells: Words
+  /// The blank's cell.
+  @usableFromInline internal var _blank: UInt8
 
   /// A board from its cells in row-major order (0 = blank). The caller has validated
   /// that `tiles` is a permutation of `0..<tiles.count` (see ``SlidingTilePuzzle/init(rows:columns:tiles:)``).
   @inlinable public init(tiles: [Int]) {
-    cells = .zero
-    positions = .zero
+    _cells = (0, 0, 0, 0)
+    _blank = 0
     for (c, t) in tiles.enumerated() {
-      cells[c] = UInt8(t)
-      positions[t] = UInt8(c)
+      setCell(c, to: UInt8(t))
+      if t == 0 { _blank = UInt8(c) }
+    }
+  }
+
+  /// The tile on cell `c`.
+  @inlinable @inline(__always) public func cell(_ c: Int) -> UInt8 {
+    Self._byte(_cells, c)
+  }
+  /// The cell of tile `t` (0 = the blank); O(cells) — a scan, not for hot loops.
+  @inlinable public func position(of t: Int) -> UInt8 {
+    if t == 0 { return _blank }
+    for c in 0..<32 where Self._byte(_cells, c) == UInt8(t) { return UInt8(c) }
+    return 0
+  }
+  /// The cells of every tile (index 0 = the blank), for boards of `count` cells.
+  @inlinable public func positions(count: Int) -> [UInt8] {
+    var out = [UInt8](repeating: 0, count: count)
+    for c in 0..<count { out[Int(cell(c))] = UInt8(c) }
+    return out
+  }
+  /// Byte `i` of four little-endian words, in registers (selects, shifts; no memory copy).
+  @inlinable @inline(__always) internal static func _byte(_ w: Words, _ i: Int) -> UInt8 {
+    let lo = i < 8 ? w.0 : w.1
+    let hi = i < 24 ? w.2 : w.3
+    let word = i < 16 ? lo : hi
+    return UInt8(truncatingIfNeeded: word >> UInt64((i & 7) << 3))
+  }
+  @inlinable @inline(__always) internal mutating func setCell(_ c: Int, to t: UInt8) {
+    Self._setByte(&_cells, c, t)
+  }
+  /// Writes byte `i` as a whole-word read-modify-write, so later word reads are forwarded
+  /// from the store (byte stores followed by word loads stall on x86).
+  @inlinable @inline(__always) internal static func _setByte(_ w: inout Words, _ i: Int, _ v: UInt8) {
+    withUnsafeMutableBytes(of: &w) { raw in
+      let p = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+      let k = i >> 3
+      let shift = UInt64((i & 7) << 3)
+      p[k] = (p[k] & ~(0xFF << shift)) | (UInt64(v) << shift)
     }
   }
 
   /// The blank's cell.
-  @inlinable public var blank: Int { Int(positions[0]) }
+  @inlinable public var blank: Int { Int(_blank) }
 
   /// The tiles in row-major order.
-  public func tiles(count: Int) -> [Int] { (0..<count).map { Int(cells[$0]) } }
+  public func tiles(count: Int) -> [Int] { (0..<count).map { Int(cell($0)) } }
 
-  @inlinable public static func == (a: TileBoard, b: TileBoard) -> Bool { a.cells == b.cells }
+  @inlinable public static func == (a: TileBoard, b: TileBoard) -> Bool {
+    a._cells.0 == b._cells.0 && a._cells.1 == b._cells.1 && a._cells.2 == b._cells.2
+      && a._cells.3 == b._cells.3
+  }
 
   @inlinable public func hash(into hasher: inout Hasher) {
-    hasher.combine(_lowWord)
-    hasher.combine(_highWord)
+    hasher.combine(_cells.0)
+    hasher.combine(_cells.1)
+    hasher.combine(_cells.2)
+    hasher.combine(_cells.3)
   }
 
-  @inlinable internal var _lowWord: UInt64 {
-    var w: UInt64 = 0
-    for i in 0..<16 { w |= UInt64(cells[i] & 0xF) << (4 * UInt64(i)) }
-    return w
+  /// A 64-bit key: exact (injective) for boards of at most 16 cells, where each cell's
+  /// tile fits in 4 bits; a well-mixed hash otherwise.
+  @inlinable public var packedKey: UInt64 {
+    if _cells.2 == 0 && _cells.3 == 0 {
+      // Compress 16 bytes (values < 16) to 16 nibbles.
+      var w: UInt64 = 0
+      var a = _cells.0
+      var b = _cells.1
+      for i in 0..<8 {
+        w |= (a & 0xF) << UInt64(4 * i)
+        w |= (b & 0xF) << UInt64(32 + 4 * i)
+        a >>= 8
+        b >>= 8
+      }
+      return w
+    }
+    var h = _cells.0 &* 0x9E37_79B9_7F4A_7C15
+    h = (h ^ (h >> 29) ^ _cells.1) &* 0xBF58_476D_1CE4_E5B9
+    h = (h ^ (h >> 31) ^ _cells.2) &* 0x94D0_49BB_1331_11EB
+    h = (h ^ (h >> 29) ^ _cells.3) &* 0x9E37_79B9_7F4A_7C15
+    return h ^ (h >> 32)
   }
-  @inlinable internal var _highWord: UInt64 {
-    var w: UInt64 = 0
-    for i in 0..<25 { w = w &* 31 &+ UInt64(cells[i] >> 4) }
-    for i in 16..<25 { w = w &* 31 &+ UInt64(cells[i]) }
-    return w
-  }
-
-  /// The 64-bit key: exact for boards of at most 16 cells (4 bits per cell).
-  @inlinable public var packedKey: UInt64 { _lowWord ^ (_highWord &* 0x9E37_79B9_7F4A_7C15) }
 }
 
-/// A move of the blank from cell `from` to the neighbouring cell `to` (the tile on `to`
-/// slides into `from`).
+/// A move of the blank from cell `from` to the neighbouring cell `to`: `tile`, the tile on
+/// `to`, slides into `from`. Carrying the tile saves reading the board again in the
+/// heuristic update and in `apply`.
 @frozen
 public struct TileMove: Hashable, Sendable {
   public var from: UInt8
   public var to: UInt8
-  @inlinable public init(from: UInt8, to: UInt8) {
+  public var tile: UInt8
+  @inlinable public init(from: UInt8, to: UInt8, tile: UInt8) {
     self.from = from
     self.to = to
+    self.tile = tile
   }
 }
 
@@ -87,7 +142,7 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
   public let goal: TileBoard
   /// `neighbours[4 * cell + slot]`: the cell the blank reaches by moving up, left, right,
   /// down (slot 0…3), or −1 off the board.
-  @usableFromInline internal let neighbours: ContiguousArray<Int8>
+  @usableFromInline internal let neighbours: LookupTable<Int8>
 
   /// Number of cells.
   @inlinable public var cellCount: Int { rows * columns }
@@ -127,7 +182,7 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
       if k < columns - 1 { nb[4 * c + 2] = Int8(c + 1) }
       if r < rows - 1 { nb[4 * c + 3] = Int8(c + columns) }
     }
-    self.neighbours = nb
+    self.neighbours = LookupTable(nb)
   }
 
   /// A square puzzle (`side × side`) from its tiles.
@@ -144,7 +199,7 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
   /// must equal the parity of the blank's Manhattan distance (Johnson & Story 1879).
   public var isSolvable: Bool {
     let n = cellCount
-    var perm = (0..<n).map { Int(start.cells[$0]) }
+    var perm = (0..<n).map { Int(start.cell($0)) }
     var swaps = 0
     for i in 0..<n {
       while perm[i] != i {
@@ -158,17 +213,17 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
     return swaps % 2 == blankDistance % 2
   }
 
-  @inlinable public func isGoal(_ state: TileBoard) -> Bool { state.cells == goal.cells }
+  @inlinable public func isGoal(_ state: TileBoard) -> Bool { state == goal }
 
   @inlinable public var moveSlots: Int { 4 }
 
   @inlinable @inline(__always)
   public func move(_ slot: Int, in state: TileBoard, after previous: TileMove?) -> TileMove? {
-    let from = state.positions[0]
+    let from = state._blank
     let to = neighbours[4 &* Int(from) &+ slot]
     if to < 0 { return nil }
     if let p = previous, p.from == UInt8(to) { return nil }
-    return TileMove(from: from, to: UInt8(to))
+    return TileMove(from: from, to: UInt8(to), tile: state.cell(Int(to)))
   }
 
   @inlinable @inline(__always)
@@ -176,16 +231,14 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
 
   @inlinable @inline(__always)
   public func apply(_ move: TileMove, to state: inout TileBoard) {
-    let tile = state.cells[Int(move.to)]
-    state.cells[Int(move.from)] = tile
-    state.cells[Int(move.to)] = 0
-    state.positions[Int(tile)] = move.from
-    state.positions[0] = move.to
+    state.setCell(Int(move.from), to: move.tile)
+    state.setCell(Int(move.to), to: 0)
+    state._blank = move.to
   }
 
   @inlinable @inline(__always)
   public func undo(_ move: TileMove, on state: inout TileBoard) {
-    apply(TileMove(from: move.to, to: move.from), to: &state)
+    apply(TileMove(from: move.to, to: move.from, tile: move.tile), to: &state)
   }
 
   @inlinable
@@ -207,38 +260,37 @@ public struct ManhattanDistance: IncrementalHeuristic, Sendable {
   public typealias State = TileBoard
   public typealias Cost = Int
   public typealias Move = TileMove
-  /// `table[tile * cells + cell]`: distance of `tile` on `cell` from its goal cell.
-  @usableFromInline internal let table: ContiguousArray<Int8>
+  /// `table[tile << 5 | cell]`: distance of `tile` on `cell` from its goal cell.
+  @usableFromInline internal let table: LookupTable<Int8>
   @usableFromInline internal let cells: Int
 
   public init(_ puzzle: SlidingTilePuzzle) {
     let n = puzzle.cellCount
     let w = puzzle.columns
-    var t = ContiguousArray<Int8>(repeating: 0, count: n * n)
+    var t = ContiguousArray<Int8>(repeating: 0, count: 32 * 32)
     for tile in 1..<n {
-      let goalCell = Int(puzzle.goal.positions[tile])
+      let goalCell = Int(puzzle.goal.position(of: tile))
       for c in 0..<n {
-        t[tile * n + c] = Int8(abs(c / w - goalCell / w) + abs(c % w - goalCell % w))
+        t[tile << 5 | c] = Int8(abs(c / w - goalCell / w) + abs(c % w - goalCell % w))
       }
     }
-    table = t
+    table = LookupTable(t)
     cells = n
   }
 
   @inlinable public func estimate(_ state: TileBoard) -> Int {
     var h = 0
     for c in 0..<cells {
-      let tile = Int(state.cells[c])
-      if tile != 0 { h &+= Int(table[tile &* cells &+ c]) }
+      let tile = Int(state.cell(c))
+      if tile != 0 { h &+= Int(table[tile << 5 | c]) }
     }
     return h
   }
 
   @inlinable @inline(__always)
   public func estimate(after move: TileMove, from state: TileBoard, estimate: Int) -> Int {
-    let tile = Int(state.cells[Int(move.to)])
-    let base = tile &* cells
-    return estimate &+ Int(table[base &+ Int(move.from)]) &- Int(table[base &+ Int(move.to)])
+    let base = Int(move.tile) << 5
+    return estimate &+ Int(table[base | Int(move.from)]) &- Int(table[base | Int(move.to)])
   }
 }
 
@@ -253,8 +305,8 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
   @usableFromInline internal let manhattan: ManhattanDistance
   @usableFromInline internal let rows: Int
   @usableFromInline internal let columns: Int
-  @usableFromInline internal let goalRow: ContiguousArray<Int8>
-  @usableFromInline internal let goalColumn: ContiguousArray<Int8>
+  @usableFromInline internal let goalRow: LookupTable<Int8>
+  @usableFromInline internal let goalColumn: LookupTable<Int8>
 
   public init(_ puzzle: SlidingTilePuzzle) {
     manhattan = ManhattanDistance(puzzle)
@@ -264,12 +316,12 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
     var gr = ContiguousArray<Int8>(repeating: 0, count: n)
     var gc = ContiguousArray<Int8>(repeating: 0, count: n)
     for t in 0..<n {
-      let c = Int(puzzle.goal.positions[t])
+      let c = Int(puzzle.goal.position(of: t))
       gr[t] = Int8(c / puzzle.columns)
       gc[t] = Int8(c % puzzle.columns)
     }
-    goalRow = gr
-    goalColumn = gc
+    goalRow = LookupTable(gr)
+    goalColumn = LookupTable(gc)
   }
 
   /// Extra moves forced by conflicts within one line: 2 × (tiles in the line minus the
@@ -300,7 +352,7 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
       withUnsafeMutableBytes(of: &goals) { gb in
         let g = gb.bindMemory(to: Int.self)
         for c in 0..<columns {
-          let t = Int(state.cells[r * columns + c])
+          let t = Int(state.cell(r * columns + c))
           if t != 0 && Int(goalRow[t]) == r {
             g[k] = Int(goalColumn[t])
             k += 1
@@ -315,7 +367,7 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
       withUnsafeMutableBytes(of: &goals) { gb in
         let g = gb.bindMemory(to: Int.self)
         for r in 0..<rows {
-          let t = Int(state.cells[r * columns + c])
+          let t = Int(state.cell(r * columns + c))
           if t != 0 && Int(goalColumn[t]) == c {
             g[k] = Int(goalRow[t])
             k += 1
@@ -330,9 +382,9 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
   @inlinable
   public func estimate(after move: TileMove, from state: TileBoard, estimate: Int) -> Int {
     var s = state
-    let tile = s.cells[Int(move.to)]
-    s.cells[Int(move.from)] = tile
-    s.cells[Int(move.to)] = 0
+    let tile = s.cell(Int(move.to))
+    s.setCell(Int(move.from), to: tile)
+    s.setCell(Int(move.to), to: 0)
     return self.estimate(s)
   }
 }
