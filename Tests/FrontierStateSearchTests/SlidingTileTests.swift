@@ -342,6 +342,24 @@ struct SlidingTileTests {
     }
   }
 
+  @Test(
+    "In-place IDA* on the 15-puzzle counts exactly like the C anchor (bench/state-search/ida15.c)",
+    arguments: [
+      // Boards from seeded random walks; cost, expanded and generated printed by ida15.c
+      // (gcc -O2) for the same boards.
+      ([1, 5, 7, 2, 4, 9, 6, 3, 0, 12, 10, 11, 13, 8, 14, 15], 14, 52, 99),
+      ([8, 2, 4, 7, 9, 5, 3, 6, 0, 13, 10, 11, 1, 12, 14, 15], 24, 754, 1_517),
+      ([8, 5, 0, 6, 1, 4, 10, 3, 9, 7, 2, 15, 12, 11, 13, 14], 32, 12_693, 26_366),
+      ([0, 6, 2, 3, 1, 14, 10, 7, 8, 5, 15, 13, 12, 11, 4, 9], 36, 37_961, 79_334),
+    ])
+  func idaStarMatchesAnchorCounts(tiles: [Int], cost: Int, expanded: Int, generated: Int) throws {
+    let puzzle = try SlidingTilePuzzle(tiles: tiles)
+    let r = idaStar(puzzle, heuristic: ManhattanDistance(puzzle))
+    #expect(r.cost == cost)
+    #expect(r.statistics.expanded == expanded)
+    #expect(r.statistics.generated == generated)
+  }
+
   @Test("In-place IDA* obeys limits")
   func idaStarLimits() throws {
     let hardest = SlidingTileOracle.threeByThree.first { $0.value == 31 }!.key
