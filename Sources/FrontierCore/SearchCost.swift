@@ -26,14 +26,14 @@ extension Int32: SearchCost {
   @inlinable public var doubleValue: Double { Double(self) }
 }
 
+// `Double.infinity` and `Float.infinity` (from `FloatingPoint`) satisfy the requirement.
+// Redeclaring them here as `{ .infinity }` would call themselves forever.
 extension Double: SearchCost {
-  @inlinable public static var infinity: Double { .infinity }
   @inlinable public func scaled(by weight: Double) -> Double { self * weight }
   @inlinable public var doubleValue: Double { self }
 }
 
 extension Float: SearchCost {
-  @inlinable public static var infinity: Float { .infinity }
   @inlinable public func scaled(by weight: Double) -> Float { Float(Double(self) * weight) }
   @inlinable public var doubleValue: Double { Double(self) }
 }
