@@ -16,13 +16,19 @@ public protocol SearchCost: AdditiveArithmetic, Comparable, Sendable {
 
 extension Int: SearchCost {
   @inlinable public static var infinity: Int { .max / 4 }
-  @inlinable public func scaled(by weight: Double) -> Int { Int(Double(self) * weight) }
+  @inlinable public func scaled(by weight: Double) -> Int {
+    let x = Double(self) * weight
+    return x >= Double(Int.infinity) ? .infinity : Int(x)
+  }
   @inlinable public var doubleValue: Double { Double(self) }
 }
 
 extension Int32: SearchCost {
   @inlinable public static var infinity: Int32 { .max / 4 }
-  @inlinable public func scaled(by weight: Double) -> Int32 { Int32(Double(self) * weight) }
+  @inlinable public func scaled(by weight: Double) -> Int32 {
+    let x = Double(self) * weight
+    return x >= Double(Int32.infinity) ? .infinity : Int32(x)
+  }
   @inlinable public var doubleValue: Double { Double(self) }
 }
 

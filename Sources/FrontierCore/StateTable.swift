@@ -38,8 +38,9 @@ public struct HashedStateTable<State: Hashable>: StateTable {
 
   @inlinable public mutating func findOrInsert(_ state: State, node: Int32) -> Int32 {
     var seen: Int32 = -1
+    let before = _storage.count
     Self._observe(&_storage[state, default: node], into: &seen)
-    return seen == node ? -1 : seen
+    return _storage.count == before ? seen : -1
   }
 
   @inlinable public mutating func update(_ state: State, node: Int32) { _storage[state] = node }

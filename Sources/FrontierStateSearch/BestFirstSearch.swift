@@ -68,6 +68,7 @@ public func bestFirstSearch<P: SearchProblem, H: Heuristic, R: PriorityRule>(
   workspace.reset()
   var stats = SearchStatistics()
   stats.iterations = 1
+  stats.peakOpen = 1
   var watch = LimitWatch(options.limits)
   let tie = options.tieBreaking
   let start = problem.start

@@ -87,7 +87,8 @@ public func beamSearch<P: SearchProblem, H: Heuristic>(
   _ = ws.table.findOrInsert(start, node: root)
   var layer: [Int32] = [root]
   var candidates: [(key: P.Cost, id: Int32)] = []
-  candidates.reserveCapacity(width * 8)
+  candidates.reserveCapacity(Swift.min(width, 1 << 16) * 8)
+  var pruned = false
   while !layer.isEmpty {
     stats.iterations += 1
     candidates.removeAll(keepingCapacity: true)
@@ -118,11 +119,13 @@ public func beamSearch<P: SearchProblem, H: Heuristic>(
       }
     }
     if candidates.count > width {
+      pruned = true
       candidates.sort { $0.key < $1.key || ($0.key == $1.key && $0.id < $1.id) }
       candidates.removeSubrange(width...)
     }
     layer = candidates.map(\.id)
     stats.peakOpen = Swift.max(stats.peakOpen, layer.count)
   }
-  return ws.finish(.stopped(.incomplete), stats, watch)
+  // Nothing pruned: the whole reachable space was searched.
+  return ws.finish(pruned ? .stopped(.incomplete) : .exhausted, stats, watch)
 }

@@ -185,7 +185,10 @@ where H.State == P.State, H.Cost == P.Cost, H.Move == P.Move {
   @inlinable mutating func run() -> SearchResult<P.State, P.Cost> {
     let h0 = heuristic.estimate(state)
     bound = h0
-    if problem.isGoal(state) { return finish(.solved(path: [state], cost: .zero)) }
+    if problem.isGoal(state) {
+      iterations = 1
+      return finish(.solved(path: [state], cost: .zero))
+    }
     while true {
       iterations += 1
       nextBound = .infinity

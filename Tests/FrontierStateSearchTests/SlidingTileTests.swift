@@ -33,7 +33,7 @@ struct ManhattanToBoard: Heuristic, Sendable {
   func estimate(_ s: TileBoard) -> Int {
     var h = 0
     for c in 0..<targetCell.count {
-      let t = Int(s.cells[c])
+      let t = Int(s.cell(c))
       if t == 0 { continue }
       let g = targetCell[t]
       h += Swift.abs(c / columns - g / columns) + Swift.abs(c % columns - g % columns)
@@ -239,13 +239,15 @@ struct SlidingTileTests {
           check(hAfter == h, "\(tag): incremental Manhattan \(hAfter), recomputed \(h)")
           if let conflict { check(cAfter == conflict.estimate(state), "\(tag): incremental linear conflict differs") }
           check(puzzle.cost(of: m, in: before) == 1, "\(tag): a slide costs 1")
-          // The two views of the board agree.
-          for c in 0..<n where Int(state.positions[Int(state.cells[c])]) != c {
+          // The blank field agrees with the cells.
+          check(Int(state.cell(state.blank)) == 0, "\(tag): blank field disagrees with cells")
+          let pos = state.positions(count: n)
+          for c in 0..<n where Int(pos[Int(state.cell(c))]) != c {
             Issue.record("\(tag): positions[cells[\(c)]] != \(c)")
           }
           var undone = state
           puzzle.undo(m, on: &undone)
-          check(undone == before && undone.positions == before.positions, "\(tag): undo did not restore the board")
+          check(undone == before && undone.blank == before.blank, "\(tag): undo did not restore the board")
           previous = m
         }
       }
@@ -332,7 +334,7 @@ struct SlidingTileTests {
       let board = TileBoard(tiles: tiles)
       check(board.packedKey == NibbleBoard.pack(tiles), "\(tiles): packed key is not the nibble encoding")
       check(board.tiles(count: n) == tiles, "\(tiles): tiles(count:) round trip")
-      check(Int(board.positions[0]) == tiles.firstIndex(of: 0)!, "\(tiles): blank")
+      check(Int(board.position(of: 0)) == tiles.firstIndex(of: 0)!, "\(tiles): blank")
       check(board.blank == tiles.firstIndex(of: 0)!, "\(tiles): blank")
       let same = TileBoard(tiles: tiles)
       check(board == same && board.hashValue == same.hashValue, "\(tiles): equal boards")

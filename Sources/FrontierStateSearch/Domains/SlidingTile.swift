@@ -326,10 +326,10 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
 
   /// Extra moves forced by conflicts within one line: 2 × (tiles in the line minus the
   /// longest subsequence already in goal order).
-  @inlinable internal func lineConflicts(_ goals: inout (Int, Int, Int, Int, Int), count: Int) -> Int {
+  @inlinable internal func lineConflicts(_ goals: inout (Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int, Int), count: Int) -> Int {
     if count < 2 { return 0 }
-    // Longest increasing subsequence on at most 5 values.
-    var best = (1, 1, 1, 1, 1)
+    // Longest increasing subsequence on at most 12 values (the longest line of a legal board).
+    var best = (1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1)
     var longest = 1
     withUnsafeMutableBytes(of: &best) { bb in
       let b = bb.bindMemory(to: Int.self)
@@ -347,7 +347,7 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
   @inlinable public func estimate(_ state: TileBoard) -> Int {
     var h = manhattan.estimate(state)
     for r in 0..<rows {
-      var goals = (0, 0, 0, 0, 0)
+      var goals = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
       var k = 0
       withUnsafeMutableBytes(of: &goals) { gb in
         let g = gb.bindMemory(to: Int.self)
@@ -362,7 +362,7 @@ public struct LinearConflict: IncrementalHeuristic, Sendable {
       h += lineConflicts(&goals, count: k)
     }
     for c in 0..<columns {
-      var goals = (0, 0, 0, 0, 0)
+      var goals = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
       var k = 0
       withUnsafeMutableBytes(of: &goals) { gb in
         let g = gb.bindMemory(to: Int.self)
