@@ -5,7 +5,7 @@ public struct FrontierCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "frontier",
     abstract: "Search algorithms for state spaces, planning, optimisation and vectors.",
-    subcommands: [Solve.self])
+    subcommands: [Solve.self, Demo.self])
   public init() {}
 }
 

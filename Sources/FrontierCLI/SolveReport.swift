@@ -67,7 +67,7 @@ final class SolveReport {
     if !headerPrinted {
       Console.line(title)
       Console.line(
-        pad("id", 8) + pad("outcome", 22) + pad("cost", 12) + pad("optimal", 12) + pad("expanded", 15)
+        pad("id", 16) + pad("outcome", 22) + pad("cost", 12) + pad("optimal", 12) + pad("expanded", 15)
           + pad("generated", 16) + pad("seconds", 10))
       headerPrinted = true
     }
@@ -75,7 +75,7 @@ final class SolveReport {
     let opt = r.optimal.map { JSONLine.number($0) } ?? "-"
     let mark = r.matchesOptimal == false && r.solved ? " !" : ""
     Console.line(
-      pad(r.id, 8) + pad(r.outcome, 22) + pad(cost + mark, 12) + pad(opt, 12)
+      pad(r.id, 16) + pad(r.outcome, 22) + pad(cost + mark, 12) + pad(opt, 12)
         + pad(grouped(r.statistics.expanded), 15) + pad(grouped(r.statistics.generated), 16)
         + pad(fmt(r.statistics.seconds), 10))
   }

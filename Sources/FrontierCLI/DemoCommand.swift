@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import FrontierCore
+import FrontierStateSearch
+
+/// Locates the data bundled with the CLI (Korf's instances, MovingAI maps).
+enum BundledData {
+  static func url(_ name: String) throws -> URL {
+    guard let u = Bundle.module.url(forResource: name, withExtension: nil, subdirectory: "Resources")
+      ?? Bundle.module.url(forResource: name, withExtension: nil)
+    else {
+      throw InputError(file: name, "bundled data file is missing from the frontier resources")
+    }
+    return u
+  }
+  static func text(_ name: String) throws -> (String, String) {
+    let u = try url(name)
+    return (try String(contentsOf: u, encoding: .utf8), u.path)
+  }
+}
+
+struct Demo: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show what Frontier can do, on data bundled with it (under a minute).")
+
+  @Flag(help: "Shorter run (used by the tests).")
+  var quick = false
+
+  func run() async throws {
+    let started = ContinuousClock.now
+    Console.line("Frontier demo — state-space search on bundled benchmark data")
+    Console.line("")
+    try slidingTiles()
+    try await DemoSections.extra(quick: quick)
+    Console.line("")
+    Console.line("demo finished in \(fmt(seconds(ContinuousClock.now - started), 1)) s")
+  }
+
+  func slidingTiles() throws {
+    let (text, path) = try BundledData.text("korf100.txt")
+    let all = try SlidingTileInstanceReader.parse(text, file: path)
+    // Korf's instances that IDA* with Manhattan distance solves in well under a second each.
+    let ids: Set<Int> = quick ? [79, 97] : [79, 97, 19, 94, 29, 45, 42, 16, 84, 54]
+    let chosen = all.filter { ids.contains($0.id) }
+    Console.line("1. Korf's 15-puzzle instances (Korf 1985), IDA* with incremental Manhattan distance")
+    let options = CommonSolveOptions.defaults
+    let report = SolveReport(json: false, title: "   ida-star manhattan")
+    for inst in chosen {
+      report.add(solveTileInstance(inst, algorithm: .idaStar, heuristic: .manhattan, options: options))
+    }
+    report.finish()
+    Console.line("")
+
+    Console.line("2. One 8-puzzle (27 moves to Korf's goal, checked by BFS), every algorithm")
+    let eight = SlidingTileInstance(
+      id: 1, optimal: 27, line: 0, puzzle: try SlidingTilePuzzle(tiles: [8, 6, 7, 2, 5, 4, 3, 0, 1]))
+    let r2 = SolveReport(json: false, title: "   algorithm comparison (27 is optimal; ! marks a cost above it)")
+    for algorithm in AlgorithmName.allCases {
+      var rec = solveTileInstance(eight, algorithm: algorithm, heuristic: .manhattan, options: options)
+      rec.id = algorithm.rawValue
+      r2.add(rec)
+    }
+    Console.line("   (weighted-a-star w=2 and greedy trade optimality for speed; beam width 100)")
+    Console.line("")
+    let unsolvable = SlidingTileInstance(
+      id: 2, optimal: nil, line: 0, puzzle: try SlidingTilePuzzle(tiles: [0, 2, 1, 3, 4, 5, 6, 7, 8]))
+    let rec = solveTileInstance(unsolvable, algorithm: .idaStar, heuristic: .manhattan, options: options)
+    Console.line("   [0 2 1 / 3 4 5 / 6 7 8] -> \(rec.outcome) (parity check, no search)")
+    Console.line("")
+  }
+}
+
+func seconds(_ d: Duration) -> Double {
+  let c = d.components
+  return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+}
+
+extension CommonSolveOptions {
+  static var defaults: CommonSolveOptions {
+    // swift-argument-parser builds the defaults from an empty argument list.
+    (try? CommonSolveOptions.parse([])) ?? CommonSolveOptions()
+  }
+}
+
+/// Demo sections contributed by other capabilities (grids, planning, ...).
+enum DemoSections {
+  static func extra(quick: Bool) async throws {}
+}
