@@ -1,4 +1,5 @@
 public import ArgumentParser
+import Foundation
 
 /// The `frontier` command.
 public struct FrontierCommand: AsyncParsableCommand {
@@ -11,5 +12,20 @@ public struct FrontierCommand: AsyncParsableCommand {
 
 /// Entry point used by the `frontier` executable.
 public enum FrontierMain {
-  public static func main() async { await FrontierCommand.main() }
+  public static func main() async {
+    do {
+      var command = try FrontierCommand.parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let error as InputError {
+      // Bad input: `file:line:column: error: message`, exit status 1.
+      Console.error(error.description)
+      exit(1)
+    } catch {
+      FrontierCommand.exit(withError: error)
+    }
+  }
 }

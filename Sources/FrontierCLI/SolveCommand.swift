@@ -11,7 +11,7 @@ struct Solve: AsyncParsableCommand {
         frontier solve sliding-tile --instances korf100.txt --algorithm ida-star --heuristic manhattan
         frontier solve grid --map arena.map --scen arena.map.scen --algorithm a-star --json
       """,
-    subcommands: [SolveSlidingTile.self])
+    subcommands: [SolveSlidingTile.self, SolveGrid.self])
 }
 
 /// Algorithms the CLI can run on a state space.
