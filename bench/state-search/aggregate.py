@@ -62,6 +62,11 @@ def matches(cost, optimal):
     return abs(float(cost) - float(optimal)) <= TOLERANCE_REL * float(optimal) + TOLERANCE_ABS
 
 
+def is_record(row):
+    """A per-instance line (not a summary line some tool may add)."""
+    return not row.get("summary") and "expanded" in row and "seconds" in row
+
+
 def is_solved(row):
     return row.get("solved", True) is not False and row.get("cost") is not None
 
@@ -95,11 +100,19 @@ def fmt_ratio(r):
     return "n/a" if r is None else f"{r:.3f}"
 
 
+def target_note(ratio, target, problems):
+    if ratio is None:
+        return ""
+    if problems:
+        return " (not valid: checks failed)"
+    return " (meets target)" if ratio >= target else " (BELOW TARGET)"
+
+
 # ------------------------------------------------------------- IDA* suite
 
 def ida_rep(path, expect_count, expect_sum):
     """Figures of one tool in one repetition of the 15-puzzle suite."""
-    rows = [r for r in read_jsonl(path) if "generated" in r and "seconds" in r]
+    rows = [r for r in read_jsonl(path) if is_record(r) and "generated" in r]
     rc = exit_status(path)
     generated = sum(int(r["generated"]) for r in rows)
     expanded = sum(int(r.get("expanded", 0)) for r in rows)
@@ -116,7 +129,7 @@ def ida_rep(path, expect_count, expect_sum):
     if not_optimal:
         problems.append(f"not optimal: {not_optimal[:10]}")
     if expect_sum is not None and cost_sum != expect_sum:
-        problems.append(f"cost sum {cost_sum:g}, expected {expect_sum}")
+        problems.append(f"cost sum {cost_sum:g}, expected {expect_sum:g}")
     return {
         "instances": len(rows),
         "generated": generated,
@@ -160,7 +173,7 @@ def grid_rows_c(path):
     """C output: one file, rows carry their map name."""
     by_map = {}
     for r in read_jsonl(path):
-        if "expanded" in r and "seconds" in r:
+        if is_record(r):
             by_map.setdefault(r.get("map", "?"), []).append(r)
     return by_map
 
@@ -170,7 +183,7 @@ def grid_rows_frontier(folder):
     by_map = {}
     for f in sorted(glob.glob(os.path.join(folder, "*.jsonl"))):
         name = os.path.basename(f)[: -len(".jsonl")]
-        by_map[name] = [r for r in read_jsonl(f) if "expanded" in r and "seconds" in r]
+        by_map[name] = [r for r in read_jsonl(f) if is_record(r)]
     return by_map
 
 
@@ -371,7 +384,7 @@ def main():
                          f"{fmt_rate(t['median_rate'])} | {check(t['problems'])} |")
         if frontier:
             r = s["ratio"]
-            note = "" if r is None else (" (meets target)" if r >= a.target else " (BELOW TARGET)")
+            note = target_note(r, a.target, s["c"]["problems"] + s["frontier"]["problems"])
             if r is not None and r < a.target:
                 below_target = True
             same = s.get("same_generated_count")
@@ -393,7 +406,7 @@ def main():
                          f"{t['mismatches']} | {check(t['problems'])} |")
         if frontier:
             r = s["ratio"]
-            note = "" if r is None else (" (meets target)" if r >= a.target else " (BELOW TARGET)")
+            note = target_note(r, a.target, s["c"]["problems"] + s["frontier"]["problems"])
             if r is not None and r < a.target:
                 below_target = True
             lines.append(f"| **Frontier / C** | | | | **{fmt_ratio(r)}**{note} | | "

@@ -10,9 +10,10 @@
 # Environment:
 #   REPS=3             repetitions per suite
 #   SUITES="ida grid"  which suites to run (ida, grid); SWIFTGRAPH=1 adds "sg"
-#   FRONTIER=path      Frontier CLI (default: <repo>/.build/release/frontier,
-#                      built with `swift build -c release --product frontier`
-#                      unless SKIP_BUILD=1)
+#   FRONTIER=path      Frontier CLI, used as given. By default
+#                      <repo>/.build/release/frontier, first brought up to date
+#                      with `swift build -c release --product frontier` unless
+#                      SKIP_BUILD=1
 #   C_ONLY=1           run only the C anchors (no Frontier, no ratio)
 #   DATA=dir           shared data (default: <repo>/../shared/data, else
 #                      /work/shared/data)
@@ -28,6 +29,9 @@
 #   KEEP_TMP=1         keep the temporary folder with the raw outputs
 set -euo pipefail
 
+# The whole script is one function, read completely before it starts, so that
+# editing or checking out this file during a long run cannot derail the run.
+main() {
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
 
@@ -85,6 +89,9 @@ gcc -O3 -march=native -Wall -o "$TMP/grid_astar" "$HERE/grid_astar.c" -lm
 
 FRONTIER_LABEL=""
 if [[ "$C_ONLY" != 1 ]]; then
+    # An explicit FRONTIER is used as it is; the default one is (re)built, a
+    # no-op when it is up to date, so the run measures the current sources.
+    if [[ -n "${FRONTIER:-}" ]]; then SKIP_BUILD=1; fi
     FRONTIER=${FRONTIER:-$ROOT/.build/release/frontier}
     if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
         log "building Frontier (swift build -c release --product frontier)"
@@ -238,3 +245,6 @@ python3 "$HERE/aggregate.py" --dir "$TMP" --reps "$REPS" --suites "$SUITES" \
     --results "$RESULTS" --meta "$meta" || rc=$?
 if [[ $rc == 3 && "${STRICT:-0}" != 1 ]]; then rc=0; fi
 exit $rc
+}
+
+main "$@"
