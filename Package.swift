@@ -42,7 +42,10 @@ let package = Package(
       swiftSettings: strictSettings),
     .testTarget(
       name: "FrontierCLITests",
-      dependencies: ["FrontierCLI", "FrontierCore", "FrontierStateSearch"],
+      dependencies: [
+        "FrontierCLI", "FrontierCore", "FrontierStateSearch",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       swiftSettings: strictSettings),
   ],
   swiftLanguageModes: [.v6]

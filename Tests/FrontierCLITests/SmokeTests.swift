@@ -1,6 +1,0 @@
-import Testing
-@testable import FrontierCLI
-
-@Test func mainEntryExists() {
-  _ = FrontierMain.self
-}
