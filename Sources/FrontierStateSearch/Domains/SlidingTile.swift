@@ -34,6 +34,23 @@ public struct TileBoard: Hashable, Sendable, PackedState {
     for c in 0..<32 where Self._byte(_cells, c) == UInt8(t) { return UInt8(c) }
     return 0
   }
+  /// The tile on every cell as a vector (lanes beyond the board are 0). O(cells).
+  @inlinable public var cells: SIMD32<UInt8> {
+    var v = SIMD32<UInt8>.zero
+    for c in 0..<32 { v[c] = cell(c) }
+    return v
+  }
+  /// The cell of every tile as a vector (lane 0 = the blank). O(cells); lanes of tiles
+  /// that are not on the board are 0.
+  @inlinable public var positions: SIMD32<UInt8> {
+    var v = SIMD32<UInt8>.zero
+    for c in 0..<32 {
+      let t = cell(c)
+      if t != 0 { v[Int(t)] = UInt8(c) }
+    }
+    v[0] = _blank
+    return v
+  }
   /// The cells of every tile (index 0 = the blank), for boards of `count` cells.
   @inlinable public func positions(count: Int) -> [UInt8] {
     var out = [UInt8](repeating: 0, count: count)
