@@ -12,9 +12,17 @@ public protocol SearchCost: AdditiveArithmetic, Comparable, Sendable {
   func scaled(by weight: Double) -> Self
   /// The cost as a `Double`, for reports and JSON output.
   var doubleValue: Double { get }
+  /// `self + other` without an overflow check (integers wrap), for hot loops whose sums
+  /// are bounded by construction (path costs plus heuristic values).
+  func addingUnchecked(_ other: Self) -> Self
+}
+
+extension SearchCost {
+  @inlinable @inline(__always) public func addingUnchecked(_ other: Self) -> Self { self + other }
 }
 
 extension Int: SearchCost {
+  @inlinable @inline(__always) public func addingUnchecked(_ other: Int) -> Int { self &+ other }
   @inlinable public static var infinity: Int { .max / 4 }
   @inlinable public func scaled(by weight: Double) -> Int {
     let x = Double(self) * weight
@@ -24,6 +32,7 @@ extension Int: SearchCost {
 }
 
 extension Int32: SearchCost {
+  @inlinable @inline(__always) public func addingUnchecked(_ other: Int32) -> Int32 { self &+ other }
   @inlinable public static var infinity: Int32 { .max / 4 }
   @inlinable public func scaled(by weight: Double) -> Int32 {
     let x = Double(self) * weight

@@ -231,12 +231,12 @@ where H.State == P.State, H.Cost == P.Cost, H.Move == P.Move {
     expanded &+= 1
     var children = 0
     defer { generated &+= children }
-    for slot in 0..<slots {
+    for slot in 0..<problem.moveSlots {
       guard let m = problem.move(slot, in: state, after: previous) else { continue }
       children &+= 1
-      let g2 = g + problem.cost(of: m, in: state)
+      let g2 = g.addingUnchecked(problem.cost(of: m, in: state))
       let h2 = heuristic.estimate(after: m, from: state, estimate: h)
-      let f = g2 + h2
+      let f = g2.addingUnchecked(h2)
       if f > bound {
         if f < nextBound { nextBound = f }
         continue

@@ -67,6 +67,16 @@ public struct TileBoard: Hashable, Sendable, PackedState {
   @inlinable @inline(__always) internal mutating func setCell(_ c: Int, to t: UInt8) {
     Self._setByte(&_cells, c, t)
   }
+  /// XORs `tile` into the bytes of cells `a` and `b` (word-sized read-modify-writes).
+  @inlinable @inline(__always) internal mutating func _xorTile(_ tile: UInt8, at a: Int, and b: Int) {
+    withUnsafeMutableBytes(of: &_cells) { raw in
+      let p = raw.baseAddress!.assumingMemoryBound(to: UInt64.self)
+      let t = UInt64(tile)
+      p[a >> 3] ^= t << UInt64((a & 7) << 3)
+      p[b >> 3] ^= t << UInt64((b & 7) << 3)
+    }
+  }
+
   /// Writes byte `i` as a whole-word read-modify-write, so later word reads are forwarded
   /// from the store (byte stores followed by word loads stall on x86).
   @inlinable @inline(__always) internal static func _setByte(_ w: inout Words, _ i: Int, _ v: UInt8) {
@@ -248,14 +258,16 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
 
   @inlinable @inline(__always)
   public func apply(_ move: TileMove, to state: inout TileBoard) {
-    state.setCell(Int(move.from), to: move.tile)
-    state.setCell(Int(move.to), to: 0)
+    // The blank's cell holds 0 and `to` holds the tile: XOR-ing the tile into both cells
+    // swaps them (two read-modify-write instructions, and its own inverse).
+    state._xorTile(move.tile, at: Int(move.from), and: Int(move.to))
     state._blank = move.to
   }
 
   @inlinable @inline(__always)
   public func undo(_ move: TileMove, on state: inout TileBoard) {
-    apply(TileMove(from: move.to, to: move.from, tile: move.tile), to: &state)
+    state._xorTile(move.tile, at: Int(move.from), and: Int(move.to))
+    state._blank = move.from
   }
 
   @inlinable
