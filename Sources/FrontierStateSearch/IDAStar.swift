@@ -8,8 +8,11 @@ public import FrontierCore
 public protocol ReversibleSearchProblem<State, Cost>: SearchProblem {
   /// A move, applicable to the state it was generated for.
   associatedtype Move
-  /// Candidate moves per state are numbered `0..<moveSlots`.
+  /// Candidate moves per state are numbered `0..<moveSlots` (an upper bound).
   var moveSlots: Int { get }
+  /// The number of candidate slots worth trying in `state` (at most ``moveSlots``);
+  /// slots beyond it are never applicable. Defaults to ``moveSlots``.
+  func moveSlotCount(in state: State) -> Int
   /// The move in `slot`, if it applies to `state` and does not undo `previous`.
   func move(_ slot: Int, in state: State, after previous: Move?) -> Move?
   /// The cost of `move` in `state`.
@@ -21,6 +24,8 @@ public protocol ReversibleSearchProblem<State, Cost>: SearchProblem {
 }
 
 extension ReversibleSearchProblem {
+  @inlinable public func moveSlotCount(in state: State) -> Int { moveSlots }
+
   @inlinable
   public func expand(_ state: State, into successors: inout Successors<State, Cost>) {
     for slot in 0..<moveSlots {
@@ -231,7 +236,7 @@ where H.State == P.State, H.Cost == P.Cost, H.Move == P.Move {
     expanded &+= 1
     var children = 0
     defer { generated &+= children }
-    for slot in 0..<problem.moveSlots {
+    for slot in 0..<problem.moveSlotCount(in: state) {
       guard let m = problem.move(slot, in: state, after: previous) else { continue }
       children &+= 1
       let g2 = g.addingUnchecked(problem.cost(of: m, in: state))

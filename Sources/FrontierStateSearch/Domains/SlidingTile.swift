@@ -167,8 +167,9 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
   public let columns: Int
   public var start: TileBoard
   public let goal: TileBoard
-  /// `neighbours[4 * cell + slot]`: the cell the blank reaches by moving up, left, right,
-  /// down (slot 0…3), or −1 off the board.
+  /// `neighbours[4 * cell + slot]`: the cells the blank reaches (up, left, right, down
+  /// order, legal moves first), −1 after the last; `moveCounts[cell]` legal moves.
+  @usableFromInline internal let moveCounts: LookupTable<UInt8>
   @usableFromInline internal let neighbours: LookupTable<Int8>
 
   /// Number of cells.
@@ -200,15 +201,22 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
     self.columns = columns
     self.start = TileBoard(tiles: tiles)
     self.goal = TileBoard(tiles: Array(0..<n))
+    // Per cell: the cells the blank can reach, in the order up, left, right, down,
+    // packed at the front of its four slots; the count is kept separately.
     var nb = ContiguousArray<Int8>(repeating: -1, count: 4 * n)
+    var counts = ContiguousArray<UInt8>(repeating: 0, count: 32)
     for c in 0..<n {
       let r = c / columns
       let k = c % columns
-      if r > 0 { nb[4 * c] = Int8(c - columns) }
-      if k > 0 { nb[4 * c + 1] = Int8(c - 1) }
-      if k < columns - 1 { nb[4 * c + 2] = Int8(c + 1) }
-      if r < rows - 1 { nb[4 * c + 3] = Int8(c + columns) }
+      var targets: [Int] = []
+      if r > 0 { targets.append(c - columns) }
+      if k > 0 { targets.append(c - 1) }
+      if k < columns - 1 { targets.append(c + 1) }
+      if r < rows - 1 { targets.append(c + columns) }
+      for (i, t) in targets.enumerated() { nb[4 * c + i] = Int8(t) }
+      counts[c] = UInt8(targets.count)
     }
+    self.moveCounts = LookupTable(counts)
     self.neighbours = LookupTable(nb)
   }
 
@@ -243,6 +251,9 @@ public struct SlidingTilePuzzle: ReversibleSearchProblem, BidirectionalSearchPro
   @inlinable public func isGoal(_ state: TileBoard) -> Bool { state == goal }
 
   @inlinable public var moveSlots: Int { 4 }
+
+  @inlinable @inline(__always)
+  public func moveSlotCount(in state: TileBoard) -> Int { Int(moveCounts[Int(state._blank)]) }
 
   @inlinable @inline(__always)
   public func move(_ slot: Int, in state: TileBoard, after previous: TileMove?) -> TileMove? {
