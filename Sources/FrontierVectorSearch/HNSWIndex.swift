@@ -498,12 +498,55 @@ internal enum HNSWCore<K: DistanceKernel> {
         }
       }
       deferred.removeAll(keepingCapacity: true)
+      let maxDegree = max(v.stride0, v.strideU)
+      withUnsafeTemporaryAllocation(of: Int32.self, capacity: maxDegree) { ids in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: maxDegree) { dists in
       while true {
         while let c = candidates.popMin() {
           if results.count >= ef && c.distance > worst { break }
           let l = v.links(c.id, level)
           let deg = Int(l[0])
           var j = 1
+          if !twoHop {
+            // Gather the unvisited neighbours, then compute their distances four at a time.
+            var nb = 0
+            while j <= deg {
+              let e = l[j]
+              j &+= 1
+              if vis[Int(e)] == gen { continue }
+              vis[Int(e)] = gen
+              ids[nb] = e
+              nb &+= 1
+            }
+            var t = 0
+            while t &+ 4 <= nb {
+              let d4 = K.distance4(
+                q, v.vector(ids[t]), v.vector(ids[t &+ 1]), v.vector(ids[t &+ 2]), v.vector(ids[t &+ 3]), v.dimension)
+              dists[t] = d4[0]
+              dists[t &+ 1] = d4[1]
+              dists[t &+ 2] = d4[2]
+              dists[t &+ 3] = d4[3]
+              t &+= 4
+            }
+            while t < nb {
+              dists[t] = K.distance(q, v.vector(ids[t]), v.dimension)
+              t &+= 1
+            }
+            t = 0
+            while t < nb {
+              let e = ids[t]
+              let d = dists[t]
+              t &+= 1
+              guard results.count < ef || d < worst else { continue }
+              candidates.push(NearFirst(d, e))
+              if predicate.passes(e) {
+                results.push(FarFirst(d, e))
+                if results.count > ef { _ = results.popMin() }
+                if results.count >= ef { worst = results.min!.distance }
+              }
+            }
+            continue
+          }
           while j <= deg {
             let e = l[j]
             j &+= 1
@@ -546,6 +589,8 @@ internal enum HNSWCore<K: DistanceKernel> {
         guard twoHop, results.count < ef, !deferred.isEmpty else { break }
         for e in deferred { candidates.push(NearFirst(K.distance(q, v.vector(e), v.dimension), e)) }
         deferred.removeAll(keepingCapacity: true)
+      }
+      }
       }
     }
   }

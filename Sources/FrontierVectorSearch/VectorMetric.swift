@@ -33,6 +33,12 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
 /// generic over the kernel rather than switching on the metric per pair.
 @usableFromInline internal protocol DistanceKernel {
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float
+  /// Distances from `q` to four rows at once: four independent load streams let the memory
+  /// latency of graph neighbours overlap (the role prefetching plays in C implementations).
+  static func distance4(
+    _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
+    _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int
+  ) -> SIMD4<Float>
 }
 
 /// Squared Euclidean distance.
@@ -40,6 +46,13 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
   @inlinable @inline(__always)
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
     squaredL2(a, b, count)
+  }
+  @inlinable @inline(__always)
+  static func distance4(
+    _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
+    _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int
+  ) -> SIMD4<Float> {
+    fourRows(q, r0, r1, r2, r3, count, squared: true)
   }
 }
 
@@ -49,6 +62,60 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
     1 - dotProduct(a, b, count)
   }
+  @inlinable @inline(__always)
+  static func distance4(
+    _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
+    _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int
+  ) -> SIMD4<Float> {
+    1 - fourRows(q, r0, r1, r2, r3, count, squared: false)
+  }
+}
+
+/// `q·r_i` (or `|q - r_i|²` when `squared`) for four rows, SIMD16 per row, then SIMD8 and
+/// a scalar tail. Each row's sum is accumulated in the same order as the one-row kernels'
+/// would not be, so results may differ from them in the last bits.
+@inlinable @inline(__always)
+internal func fourRows(
+  _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
+  _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int, squared: Bool
+) -> SIMD4<Float> {
+  let rq = UnsafeRawPointer(q)
+  let p0 = UnsafeRawPointer(r0), p1 = UnsafeRawPointer(r1), p2 = UnsafeRawPointer(r2), p3 = UnsafeRawPointer(r3)
+  var a0 = SIMD16<Float>(), a1 = SIMD16<Float>(), a2 = SIMD16<Float>(), a3 = SIMD16<Float>()
+  var i = 0
+  while i &+ 16 <= count {
+    let o = i &* 4
+    let x = rq.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+    let y0 = p0.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+    let y1 = p1.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+    let y2 = p2.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+    let y3 = p3.loadUnaligned(fromByteOffset: o, as: SIMD16<Float>.self)
+    if squared {
+      let d0 = x - y0, d1 = x - y1, d2 = x - y2, d3 = x - y3
+      a0 += d0 * d0
+      a1 += d1 * d1
+      a2 += d2 * d2
+      a3 += d3 * d3
+    } else {
+      a0 += x * y0
+      a1 += x * y1
+      a2 += x * y2
+      a3 += x * y3
+    }
+    i &+= 16
+  }
+  var out = SIMD4<Float>(a0.sum(), a1.sum(), a2.sum(), a3.sum())
+  while i < count {
+    let x = q[i]
+    if squared {
+      let d = SIMD4<Float>(x - r0[i], x - r1[i], x - r2[i], x - r3[i])
+      out += d * d
+    } else {
+      out += x * SIMD4<Float>(r0[i], r1[i], r2[i], r3[i])
+    }
+    i &+= 1
+  }
+  return out
 }
 
 /// `a·b` over `count` floats: two SIMD16 accumulators (32 floats per step), then SIMD8,
