@@ -13,8 +13,9 @@ import Glibc
 
 // MARK: - index
 
-struct Index: AsyncParsableCommand {
+struct IndexCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "index",
     abstract: "Build and search vector indexes (HNSW, flat).",
     discussion: """
       Examples:
