@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .library(name: "FrontierCore", targets: ["FrontierCore"]),
     .library(name: "FrontierStateSearch", targets: ["FrontierStateSearch"]),
+    .library(name: "FrontierVectorSearch", targets: ["FrontierVectorSearch"]),
     .executable(name: "frontier", targets: ["frontier"]),
   ],
   dependencies: [
@@ -20,6 +21,7 @@ let package = Package(
   targets: [
     .target(name: "FrontierCore", swiftSettings: strictSettings),
     .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
+    .target(name: "FrontierVectorSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(
       name: "FrontierCLI",
       dependencies: [
@@ -37,6 +39,13 @@ let package = Package(
       name: "FrontierStateSearchTests",
       dependencies: [
         "FrontierCore", "FrontierStateSearch",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierVectorSearchTests",
+      dependencies: [
+        "FrontierCore", "FrontierVectorSearch",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strictSettings),

@@ -1,0 +1,738 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import FrontierCore
+
+/// Construction and search knobs of an ``HNSWIndex``.
+public struct HNSWParameters: Sendable, Hashable {
+  /// Links per node on the upper levels; level 0 keeps up to `2M` (``M0``).
+  public var M: Int
+  /// Beam width while inserting.
+  public var efConstruction: Int
+  /// Default beam width while searching (per-search override in ``SearchParameters``).
+  public var efSearch: Int
+  /// Seed of the level generator: single-threaded builds with equal seeds and equal
+  /// insertion order produce identical graphs.
+  public var seed: UInt64
+
+  public init(M: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 100) {
+    precondition(M >= 2 && M <= 1024, "HNSW M must be in 2...1024, got \(M)")
+    precondition(efConstruction >= 1, "efConstruction must be positive, got \(efConstruction)")
+    precondition(efSearch >= 1, "efSearch must be positive, got \(efSearch)")
+    self.M = M
+    self.efConstruction = efConstruction
+    self.efSearch = efSearch
+    self.seed = seed
+  }
+
+  /// Maximum degree on level 0.
+  public var M0: Int { 2 * M }
+  /// Level normalisation mL = 1 / ln(M).
+  public var levelMultiplier: Double { 1 / log(Double(M)) }
+}
+
+/// Hierarchical navigable small world graph (Malkov & Yashunin, "Efficient and robust
+/// approximate nearest neighbor search using Hierarchical Navigable Small World graphs",
+/// IEEE TPAMI 2018; arXiv:1603.09320).
+///
+/// Layout: vectors in one row-major buffer; level-0 adjacency in one `Int32` array with a
+/// fixed slot of `1 + M0` per node (degree, then ids); upper levels in a second array of
+/// `1 + M` slots per (node, level), located through a per-node offset. Search state
+/// (visited stamps, heaps, selection buffers) lives in a scratch value reused by every
+/// insertion and query.
+///
+/// Filtered search chooses among brute force (exact), a predicate-aware graph walk that
+/// expands failing neighbours to their neighbours (two-hop, in the spirit of ACORN, Patel et
+/// al., SIGMOD 2024) and post-filtering, from a sampled selectivity estimate.
+///
+/// - Complexity: insertion and search are O(log n) distance evaluations in expectation
+///   (times `efConstruction` or `ef` and the degree); memory is `4·d + 4·(2M+1)` bytes per
+///   vector plus about `4·(M+1)/(M-1)` more for upper levels.
+public struct HNSWIndex: VectorIndex {
+  internal var store: VectorStore
+  public let parameters: HNSWParameters
+  internal var graph: HNSWGraph
+  internal var rng: SplitMix64
+  internal var scratch = HNSWScratch()
+  internal var heap = BinaryHeap<FarFirst>()
+  internal var out: [Neighbor] = []
+
+  public init(dimension: Int, metric: VectorMetric, attributeNames: [String] = [], parameters: HNSWParameters = HNSWParameters()) {
+    store = VectorStore(dimension: dimension, metric: metric, attributeNames: attributeNames)
+    self.parameters = parameters
+    graph = HNSWGraph(M: parameters.M)
+    rng = SplitMix64(seed: parameters.seed)
+  }
+
+  public var dimension: Int { store.dimension }
+  public var metric: VectorMetric { store.metric }
+  public var count: Int { store.count }
+  public var liveCount: Int { store.liveCount }
+  public var attributeNames: [String] { store.attributeNames }
+  /// Highest level in the graph (-1 when empty).
+  public var maxLevel: Int { graph.maxLevel }
+  /// The level of node `id`.
+  public func level(of id: Int) -> Int { Int(graph.level[id]) }
+  /// The neighbours of node `id` on `level`.
+  public func neighbors(of id: Int, level: Int) -> [Int] {
+    precondition(level <= Int(graph.level[id]), "node \(id) has no level \(level)")
+    let start = graph.slot(Int32(id), level)
+    let arr = level == 0 ? graph.level0 : graph.upper
+    return (0..<Int(arr[start])).map { Int(arr[start + 1 + $0]) }
+  }
+  /// The stored vector `id` (unit length under cosine).
+  public func vector(_ id: Int) -> [Float] { store.vector(id) }
+  /// Estimated fraction of vectors passing `filter` (what `.automatic` decides on).
+  public func estimateSelectivity(_ filter: VectorFilter) -> Double { store.estimateSelectivity(filter) }
+  /// Bytes held per vector by vectors, attributes and links (excluding scratch).
+  public var bytesPerVector: Double {
+    guard count > 0 else { return 0 }
+    let b = store.values.count * 4 + store.attributes.count * 4 + store.deleted.count
+      + graph.level0.count * 4 + graph.upper.count * 4 + graph.upperOffset.count * 4 + graph.level.count
+    return Double(b) / Double(count)
+  }
+
+  public mutating func reserveCapacity(_ n: Int) {
+    store.reserveCapacity(n)
+    graph.reserveCapacity(n)
+  }
+
+  @discardableResult
+  public mutating func add(_ vector: [Float], attributes: [Int32]) throws -> Int {
+    let id = try store.append(vector, attributes: attributes)
+    insert(Int32(id))
+    return id
+  }
+
+  /// Adds every row of `vectors` (with the matching row of `attributes`, if any), calling
+  /// `progress` with the number added every 1,000 rows and at the end.
+  public mutating func add(
+    contentsOf vectors: VectorMatrix, attributes: IntMatrix? = nil, progress: (Int) -> Void = { _ in }
+  ) throws {
+    if let a = attributes, a.rows != vectors.rows {
+      throw VectorSearchError(.invalidArgument, "\(vectors.rows) vectors but \(a.rows) attribute rows")
+    }
+    reserveCapacity(count + vectors.rows)
+    for i in 0..<vectors.rows {
+      try add(vectors.row(i), attributes: attributes?.row(i) ?? [])
+      if (i + 1) % 1000 == 0 { progress(i + 1) }
+    }
+    progress(vectors.rows)
+  }
+
+  public mutating func markDeleted(_ id: Int) throws { try store.markDeleted(id) }
+
+  // MARK: insertion
+
+  internal mutating func randomLevel() -> Int {
+    let u = (Double(rng.next() >> 11) + 1) * 0x1p-53  // (0, 1]
+    return min(Int(-log(u) * parameters.levelMultiplier), 30)
+  }
+
+  internal mutating func insert(_ node: Int32) {
+    let lvl = randomLevel()
+    graph.appendNode(level: lvl)
+    if graph.entryPoint < 0 {
+      graph.entryPoint = node
+      graph.maxLevel = lvl
+      return
+    }
+    var g = graph
+    graph = HNSWGraph.placeholder  // g now holds the only reference: mutated in place
+    var sc = scratch
+    scratch = HNSWScratch.placeholder
+    let vectors = store.values
+    let params = parameters
+    let d = store.dimension
+    let n = store.count
+    switch store.metric {
+    case .l2: HNSWCore<L2Kernel>.insert(node, level: lvl, vectors: vectors, dimension: d, count: n, graph: &g, params: params, scratch: &sc)
+    case .innerProduct, .cosine:
+      HNSWCore<DotKernel>.insert(node, level: lvl, vectors: vectors, dimension: d, count: n, graph: &g, params: params, scratch: &sc)
+    }
+    if lvl > g.maxLevel {
+      g.maxLevel = lvl
+      g.entryPoint = node
+    }
+    graph = g
+    scratch = sc
+  }
+
+  // MARK: search
+
+  public mutating func search(
+    _ query: [Float], k: Int, filter: VectorFilter?, parameters sp: SearchParameters = SearchParameters()
+  ) throws -> [Neighbor] {
+    try store.checkK(k)
+    try store.checkFilter(filter)
+    try store.prepareQuery(query)
+    let ef = max(sp.ef ?? parameters.efSearch, k)
+    var strategy = sp.strategy
+    var selectivity: Double? = nil
+    if let f = filter, strategy == .automatic || strategy == .postFilter {
+      let s = store.estimateSelectivity(f)
+      selectivity = s
+      if strategy == .automatic { strategy = FilterStrategy.choose(selectivity: s, count: store.count) }
+    }
+    let q = store.queryBuffer
+    if filter != nil && strategy == .bruteForce {
+      q.withUnsafeBufferPointer { qp in exactSearch(store, query: qp.baseAddress!, k: k, filter: filter, heap: &heap) }
+      sortedNeighbors(heap, limit: k, into: &out)
+      return out
+    }
+    var mode = HNSWSearchMode.plain
+    var beam = ef
+    if filter != nil {
+      if strategy == .postFilter {
+        let s = max(selectivity ?? 1, 1 / Double(store.count))
+        beam = min(store.count, max(ef, Int((Double(k) / s * 1.5).rounded(.up))))
+        mode = .postFilter
+      } else {
+        mode = .twoHop
+      }
+    }
+    var g = graph
+    graph = HNSWGraph.placeholder
+    var sc = scratch
+    scratch = HNSWScratch.placeholder
+    defer {
+      graph = g
+      scratch = sc
+    }
+    switch store.metric {
+    case .l2: HNSWCore<L2Kernel>.search(q, store: store, graph: &g, ef: beam, filter: filter, mode: mode, scratch: &sc)
+    case .innerProduct, .cosine:
+      HNSWCore<DotKernel>.search(q, store: store, graph: &g, ef: beam, filter: filter, mode: mode, scratch: &sc)
+    }
+    sortedNeighbors(sc.results, limit: k, into: &out)
+    return out
+  }
+
+  // MARK: persistence
+
+  public func save(to path: String) throws {
+    var w = IndexWriter()
+    store.write(to: &w)
+    w.i64(parameters.M)
+    w.i64(parameters.efConstruction)
+    w.i64(parameters.efSearch)
+    w.u64(parameters.seed)
+    w.u64(rng.state)
+    w.i64(graph.maxLevel + 1)
+    w.i64(Int(graph.entryPoint) + 1)
+    w.array(graph.level)
+    w.array(graph.upperOffset)
+    w.array(graph.level0)
+    w.array(graph.upper)
+    try IndexFile.save(w, kind: .hnsw, to: path)
+  }
+
+  public static func load(from path: String) throws -> HNSWIndex {
+    var r = try IndexFile.open(path, expecting: .hnsw)
+    let s = try VectorStore.read(from: &r)
+    let M = try r.int(max: 1024, "M")
+    let efc = try r.int("efConstruction")
+    let efs = try r.int("efSearch")
+    guard M >= 2, efc >= 1, efs >= 1 else { throw r.fail("invalid parameters M=\(M) efConstruction=\(efc) efSearch=\(efs)") }
+    let seed = try r.u64()
+    let state = try r.u64()
+    let maxLevel = try r.int(max: 31, "max level") - 1
+    let entry = try r.int("entry point") - 1
+    let n = s.count
+    var g = HNSWGraph(M: M)
+    g.level = try r.array(UInt8.self, count: n, "levels")
+    g.upperOffset = try r.array(Int32.self, count: n, "upper offsets")
+    g.level0 = try r.array(Int32.self, count: n * g.stride0, "level-0 links")
+    g.upper = try r.array(Int32.self, "upper links")
+    try r.finish()
+    g.maxLevel = maxLevel
+    g.entryPoint = Int32(entry)
+    if let problem = g.validate(count: n) { throw r.fail("invalid graph: \(problem)") }
+    var idx = HNSWIndex(
+      dimension: s.dimension, metric: s.metric, attributeNames: s.attributeNames,
+      parameters: HNSWParameters(M: M, efConstruction: efc, efSearch: efs, seed: seed))
+    idx.store = s
+    idx.graph = g
+    idx.rng = SplitMix64(seed: 0)
+    idx.rng.state = state
+    return idx
+  }
+}
+
+// MARK: - Graph storage
+
+
+internal struct HNSWGraph: Sendable {
+  let M: Int
+  /// Slots per node on level 0: degree + M0 ids.
+  let stride0: Int
+  /// Slots per (node, upper level): degree + M ids.
+  let strideU: Int
+  var level: ContiguousArray<UInt8> = []
+  /// Block index in `upper` of a node's level-1 list (its level-l list is at
+  /// `offset + l - 1`); -1 for nodes on level 0 only.
+  var upperOffset: ContiguousArray<Int32> = []
+  var level0: ContiguousArray<Int32> = []
+  /// Block 0 is a never-used placeholder so the buffer is never empty.
+  var upper: ContiguousArray<Int32>
+  var entryPoint: Int32 = -1
+  var maxLevel = -1
+
+  init(M: Int) {
+    self.M = M
+    stride0 = 2 * M + 1
+    strideU = M + 1
+    upper = ContiguousArray(repeating: 0, count: M + 1)
+  }
+
+  private init(placeholderM M: Int) {
+    self.M = M
+    stride0 = 2 * M + 1
+    strideU = M + 1
+    upper = []
+  }
+
+  /// Holds no storage: swapped in while the real graph is borrowed (no allocation).
+  static let placeholder = HNSWGraph(placeholderM: 2)
+
+  mutating func reserveCapacity(_ n: Int) {
+    level.reserveCapacity(n)
+    upperOffset.reserveCapacity(n)
+    level0.reserveCapacity(n * stride0)
+  }
+
+  mutating func appendNode(level l: Int) {
+    level.append(UInt8(l))
+    level0.append(contentsOf: repeatElement(0, count: stride0))
+    if l > 0 {
+      upperOffset.append(Int32(upper.count / strideU))
+      upper.append(contentsOf: repeatElement(0, count: l * strideU))
+    } else {
+      upperOffset.append(-1)
+    }
+  }
+
+  /// Index of the degree slot of `node`'s list on `level` (in `level0` or `upper`).
+  func slot(_ node: Int32, _ l: Int) -> Int {
+    l == 0 ? Int(node) * stride0 : (Int(upperOffset[Int(node)]) + l - 1) * strideU
+  }
+
+  /// A description of the first inconsistency, or nil: checked on load so that no later
+  /// search can read out of bounds.
+  func validate(count n: Int) -> String? {
+    if n == 0 { return entryPoint == -1 && maxLevel == -1 ? nil : "entry point in an empty graph" }
+    guard entryPoint >= 0 && Int(entryPoint) < n else { return "entry point \(entryPoint) out of range" }
+    guard Int(level[Int(entryPoint)]) == maxLevel else { return "entry point is not on the top level" }
+    guard upper.count >= strideU, upper.count % strideU == 0 else { return "upper link storage has a partial block" }
+    let blocks = upper.count / strideU
+    for i in 0..<n {
+      let l = Int(level[i])
+      if l > maxLevel { return "node \(i) has level \(l) above the top level \(maxLevel)" }
+      if l > 0 {
+        let o = Int(upperOffset[i])
+        if o < 1 || o + l > blocks { return "node \(i) has upper offset \(o) out of range" }
+      } else if upperOffset[i] != -1 {
+        return "node \(i) on level 0 has an upper offset"
+      }
+      for lc in 0...l {
+        let s = slot(Int32(i), lc)
+        let arr = lc == 0 ? level0 : upper
+        let deg = Int(arr[s])
+        if deg < 0 || deg > (lc == 0 ? 2 * M : M) { return "node \(i) has degree \(deg) on level \(lc)" }
+        for j in 0..<deg {
+          let e = Int(arr[s + 1 + j])
+          if e < 0 || e >= n { return "node \(i) links to \(e), out of range" }
+          if Int(level[e]) < lc { return "node \(i) links to \(e) on level \(lc), above that node's level" }
+        }
+      }
+    }
+    return nil
+  }
+}
+
+/// Buffers reused by every insertion and search.
+
+internal struct HNSWScratch: Sendable {
+  var visited = VisitedTable()
+  var candidates = BinaryHeap<NearFirst>()
+  var results = BinaryHeap<FarFirst>()
+  var entries = ContiguousArray<NearFirst>()
+  var work = ContiguousArray<NearFirst>()
+  var selected = ContiguousArray<NearFirst>()
+  var shrinkIn = ContiguousArray<NearFirst>()
+  var shrinkOut = ContiguousArray<NearFirst>()
+  var deferred = ContiguousArray<Int32>()
+
+  /// Holds no storage: swapped in while the real scratch is borrowed.
+  static let placeholder = HNSWScratch()
+}
+
+internal enum HNSWSearchMode {
+  /// Every node may be a candidate; only nodes passing the predicate enter the results.
+  case plain
+  /// Only passing nodes are candidates or results; a failing neighbour is expanded to its
+  /// own neighbours.
+  case twoHop
+  /// Plain search (live nodes only), then the filter is applied to the beam.
+  case postFilter
+}
+
+/// Which nodes may enter the results.
+internal protocol NodePredicate {
+  func passes(_ id: Int32) -> Bool
+}
+
+internal struct AcceptAll: NodePredicate {
+  @inline(__always) func passes(_ id: Int32) -> Bool { true }
+}
+
+internal struct LiveNodes: NodePredicate {
+  let deleted: UnsafePointer<Bool>
+  @inline(__always) func passes(_ id: Int32) -> Bool { !deleted[Int(id)] }
+}
+
+internal struct FilteredNodes: NodePredicate {
+  let filter: VectorFilter
+  let attributes: UnsafePointer<Int32>
+  let width: Int
+  let deleted: UnsafePointer<Bool>
+  @inline(__always) func passes(_ id: Int32) -> Bool {
+    !deleted[Int(id)] && filter.matches(attributes + Int(id) &* width)
+  }
+}
+
+/// Raw pointers into the graph and vectors, valid only inside `HNSWCore.withView`.
+internal struct GraphView {
+  let vectors: UnsafePointer<Float>
+  let dimension: Int
+  let level0: UnsafeMutablePointer<Int32>
+  let stride0: Int
+  let upper: UnsafeMutablePointer<Int32>
+  let strideU: Int
+  let upperOffset: UnsafePointer<Int32>
+
+  @inline(__always) func links(_ node: Int32, _ level: Int) -> UnsafeMutablePointer<Int32> {
+    level == 0
+      ? level0 + Int(node) &* stride0
+      : upper + (Int(upperOffset[Int(node)]) &+ level &- 1) &* strideU
+  }
+  @inline(__always) func vector(_ node: Int32) -> UnsafePointer<Float> { vectors + Int(node) &* dimension }
+}
+
+/// The HNSW algorithms, specialised per distance kernel.
+internal enum HNSWCore<K: DistanceKernel> {
+  @inline(__always)
+  static func withView<R>(
+    vectors: ContiguousArray<Float>, dimension: Int, graph g: inout HNSWGraph, _ body: (GraphView) -> R
+  ) -> R {
+    let s0 = g.stride0
+    let su = g.strideU
+    let offsets = g.upperOffset
+    var l0 = g.level0
+    var up = g.upper
+    g.level0 = []
+    g.upper = []
+    defer {
+      g.level0 = l0
+      g.upper = up
+    }
+    return vectors.withUnsafeBufferPointer { vp in
+      offsets.withUnsafeBufferPointer { op in
+        l0.withUnsafeMutableBufferPointer { l0p in
+          up.withUnsafeMutableBufferPointer { u in
+            body(
+              GraphView(
+                vectors: vp.baseAddress!, dimension: dimension, level0: l0p.baseAddress!, stride0: s0,
+                upper: u.baseAddress!, strideU: su, upperOffset: op.baseAddress!))
+          }
+        }
+      }
+    }
+  }
+
+  /// Greedy walk on one level from `cur` to a local minimum (ef = 1).
+  @inline(__always)
+  static func greedy(_ v: GraphView, _ q: UnsafePointer<Float>, level: Int, cur: inout Int32, dist: inout Float) {
+    var changed = true
+    while changed {
+      changed = false
+      let l = v.links(cur, level)
+      let deg = Int(l[0])
+      var j = 1
+      while j <= deg {
+        let e = l[j]
+        let d = K.distance(q, v.vector(e), v.dimension)
+        if d < dist {
+          dist = d
+          cur = e
+          changed = true
+        }
+        j &+= 1
+      }
+    }
+  }
+
+  /// Beam search on one level from `entries`; leaves the best `ef` passing nodes in `results`.
+  @inline(__always)
+  static func searchLayer<P: NodePredicate>(
+    _ v: GraphView, _ q: UnsafePointer<Float>, level: Int, ef: Int, predicate: P, twoHop: Bool,
+    entries: ContiguousArray<NearFirst>, count: Int,
+    visited: inout VisitedTable, candidates: inout BinaryHeap<NearFirst>, results: inout BinaryHeap<FarFirst>,
+    deferred: inout ContiguousArray<Int32>
+  ) {
+    visited.reset(count: count)
+    let gen = visited.generation
+    candidates.removeAll()
+    results.removeAll()
+    visited.stamps.withUnsafeMutableBufferPointer { vis in
+      var worst = positiveInfinity
+      for e in entries {
+        vis[Int(e.id)] = gen
+        candidates.push(e)
+        if predicate.passes(e.id) {
+          results.push(FarFirst(e.distance, e.id))
+          if results.count > ef { _ = results.popMin() }
+          if results.count >= ef { worst = results.min!.distance }
+        }
+      }
+      deferred.removeAll(keepingCapacity: true)
+      let maxDegree = max(v.stride0, v.strideU)
+      withUnsafeTemporaryAllocation(of: Int32.self, capacity: maxDegree) { ids in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: maxDegree) { dists in
+      while true {
+        while let c = candidates.popMin() {
+          if results.count >= ef && c.distance > worst { break }
+          let l = v.links(c.id, level)
+          let deg = Int(l[0])
+          var j = 1
+          if !twoHop {
+            // Gather the unvisited neighbours, then compute their distances four at a time.
+            var nb = 0
+            while j <= deg {
+              let e = l[j]
+              j &+= 1
+              if vis[Int(e)] == gen { continue }
+              vis[Int(e)] = gen
+              ids[nb] = e
+              nb &+= 1
+            }
+            var t = 0
+            while t &+ 4 <= nb {
+              let d4 = K.distance4(
+                q, v.vector(ids[t]), v.vector(ids[t &+ 1]), v.vector(ids[t &+ 2]), v.vector(ids[t &+ 3]), v.dimension)
+              dists[t] = d4[0]
+              dists[t &+ 1] = d4[1]
+              dists[t &+ 2] = d4[2]
+              dists[t &+ 3] = d4[3]
+              t &+= 4
+            }
+            while t < nb {
+              dists[t] = K.distance(q, v.vector(ids[t]), v.dimension)
+              t &+= 1
+            }
+            t = 0
+            while t < nb {
+              let e = ids[t]
+              let d = dists[t]
+              t &+= 1
+              guard results.count < ef || d < worst else { continue }
+              candidates.push(NearFirst(d, e))
+              if predicate.passes(e) {
+                results.push(FarFirst(d, e))
+                if results.count > ef { _ = results.popMin() }
+                if results.count >= ef { worst = results.min!.distance }
+              }
+            }
+            continue
+          }
+          while j <= deg {
+            let e = l[j]
+            j &+= 1
+            if vis[Int(e)] == gen { continue }
+            vis[Int(e)] = gen
+            if predicate.passes(e) {
+              let d = K.distance(q, v.vector(e), v.dimension)
+              if results.count < ef || d < worst {
+                candidates.push(NearFirst(d, e))
+                results.push(FarFirst(d, e))
+                if results.count > ef { _ = results.popMin() }
+                if results.count >= ef { worst = results.min!.distance }
+              }
+            } else if twoHop {
+              deferred.append(e)
+              let l2 = v.links(e, level)
+              let deg2 = Int(l2[0])
+              var i = 1
+              while i <= deg2 {
+                let e2 = l2[i]
+                i &+= 1
+                if vis[Int(e2)] == gen || !predicate.passes(e2) { continue }
+                vis[Int(e2)] = gen
+                let d = K.distance(q, v.vector(e2), v.dimension)
+                if results.count < ef || d < worst {
+                  candidates.push(NearFirst(d, e2))
+                  results.push(FarFirst(d, e2))
+                  if results.count > ef { _ = results.popMin() }
+                  if results.count >= ef { worst = results.min!.distance }
+                }
+              }
+            } else {
+              let d = K.distance(q, v.vector(e), v.dimension)
+              if results.count < ef || d < worst { candidates.push(NearFirst(d, e)) }
+            }
+          }
+        }
+        // Two-hop frontier exhausted before `ef` results: the passing nodes reachable in
+        // two hops form an island. Continue through the failing neighbours seen so far.
+        guard twoHop, results.count < ef, !deferred.isEmpty else { break }
+        for e in deferred { candidates.push(NearFirst(K.distance(q, v.vector(e), v.dimension), e)) }
+        deferred.removeAll(keepingCapacity: true)
+      }
+      }
+      }
+    }
+  }
+
+  /// Algorithm 4 of the paper (without the optional candidate extension and pruned-link
+  /// refill): scan `candidates` nearest first and keep one only if it is nearer to the base
+  /// than to every one kept so far, up to `m`.
+  @inline(__always)
+  static func selectNeighbors(
+    _ v: GraphView, candidates: ContiguousArray<NearFirst>, m: Int, into out: inout ContiguousArray<NearFirst>
+  ) {
+    out.removeAll(keepingCapacity: true)
+    for c in candidates {
+      if out.count >= m { break }
+      let cv = v.vector(c.id)
+      var good = true
+      for r in out where K.distance(cv, v.vector(r.id), v.dimension) < c.distance {
+        good = false
+        break
+      }
+      if good { out.append(c) }
+    }
+  }
+
+  static func insert(
+    _ node: Int32, level nodeLevel: Int, vectors: ContiguousArray<Float>, dimension: Int, count: Int,
+    graph g: inout HNSWGraph, params: HNSWParameters, scratch sc: inout HNSWScratch
+  ) {
+    let entry = g.entryPoint
+    let top = g.maxLevel
+    withView(vectors: vectors, dimension: dimension, graph: &g) { v in
+      let q = v.vector(node)
+      var cur = entry
+      var curDist = K.distance(q, v.vector(cur), dimension)
+      var lc = top
+      while lc > nodeLevel {
+        greedy(v, q, level: lc, cur: &cur, dist: &curDist)
+        lc -= 1
+      }
+      sc.entries.removeAll(keepingCapacity: true)
+      sc.entries.append(NearFirst(curDist, cur))
+      lc = min(nodeLevel, top)
+      while lc >= 0 {
+        searchLayer(
+          v, q, level: lc, ef: params.efConstruction, predicate: AcceptAll(), twoHop: false, entries: sc.entries,
+          count: count, visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
+        sc.work.removeAll(keepingCapacity: true)
+        for r in sc.results.unorderedElements { sc.work.append(NearFirst(r.distance, r.id)) }
+        sc.work.sort()
+        selectNeighbors(v, candidates: sc.work, m: params.M, into: &sc.selected)
+        let own = v.links(node, lc)
+        own[0] = Int32(sc.selected.count)
+        for (j, s) in sc.selected.enumerated() { own[j + 1] = s.id }
+        let maxDegree = lc == 0 ? params.M0 : params.M
+        for s in sc.selected {
+          connect(v, from: s.id, to: node, distance: s.distance, level: lc, maxDegree: maxDegree, scratch: &sc)
+        }
+        swap(&sc.entries, &sc.work)
+        lc -= 1
+      }
+    }
+  }
+
+  /// Adds the link `from → to`; when `from` is full, re-selects its links by the heuristic.
+  @inline(__always)
+  static func connect(
+    _ v: GraphView, from: Int32, to: Int32, distance: Float, level: Int, maxDegree: Int, scratch sc: inout HNSWScratch
+  ) {
+    let l = v.links(from, level)
+    let deg = Int(l[0])
+    if deg < maxDegree {
+      l[deg + 1] = to
+      l[0] = Int32(deg + 1)
+      return
+    }
+    sc.shrinkIn.removeAll(keepingCapacity: true)
+    sc.shrinkIn.append(NearFirst(distance, to))
+    let fv = v.vector(from)
+    for j in 1...deg {
+      sc.shrinkIn.append(NearFirst(K.distance(fv, v.vector(l[j]), v.dimension), l[j]))
+    }
+    sc.shrinkIn.sort()
+    selectNeighbors(v, candidates: sc.shrinkIn, m: maxDegree, into: &sc.shrinkOut)
+    l[0] = Int32(sc.shrinkOut.count)
+    for (j, s) in sc.shrinkOut.enumerated() { l[j + 1] = s.id }
+  }
+
+  static func search(
+    _ query: ContiguousArray<Float>, store: VectorStore, graph g: inout HNSWGraph, ef: Int, filter: VectorFilter?,
+    mode: HNSWSearchMode, scratch sc: inout HNSWScratch
+  ) {
+    let entry = g.entryPoint
+    let top = g.maxLevel
+    let n = store.count
+    let anyDeleted = store.deletedCount > 0
+    query.withUnsafeBufferPointer { qb in
+      store.deleted.withUnsafeBufferPointer { del in
+        store.attributes.withUnsafeBufferPointer { attrs in
+          withView(vectors: store.values, dimension: store.dimension, graph: &g) { v in
+            let q = qb.baseAddress!
+            var cur = entry
+            var curDist = K.distance(q, v.vector(cur), v.dimension)
+            var lc = top
+            while lc > 0 {
+              greedy(v, q, level: lc, cur: &cur, dist: &curDist)
+              lc -= 1
+            }
+            sc.entries.removeAll(keepingCapacity: true)
+            sc.entries.append(NearFirst(curDist, cur))
+            switch mode {
+            case .twoHop:
+              let p = FilteredNodes(
+                filter: filter!, attributes: attrs.baseAddress!, width: store.attributeNames.count,
+                deleted: del.baseAddress!)
+              searchLayer(
+                v, q, level: 0, ef: ef, predicate: p, twoHop: true, entries: sc.entries, count: n,
+                visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
+            case .plain, .postFilter:
+              if anyDeleted {
+                searchLayer(
+                  v, q, level: 0, ef: ef, predicate: LiveNodes(deleted: del.baseAddress!), twoHop: false,
+                  entries: sc.entries, count: n, visited: &sc.visited, candidates: &sc.candidates,
+                  results: &sc.results, deferred: &sc.deferred)
+              } else {
+                searchLayer(
+                  v, q, level: 0, ef: ef, predicate: AcceptAll(), twoHop: false, entries: sc.entries, count: n,
+                  visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
+              }
+              if mode == .postFilter, let f = filter {
+                // Keep only passing entries: rebuild the result heap from its survivors.
+                sc.work.removeAll(keepingCapacity: true)
+                let w = store.attributeNames.count
+                for r in sc.results.unorderedElements where f.matches(attrs.baseAddress! + Int(r.id) * w) {
+                  sc.work.append(NearFirst(r.distance, r.id))
+                }
+                sc.results.removeAll()
+                for e in sc.work { sc.results.push(FarFirst(e.distance, e.id)) }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
