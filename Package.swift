@@ -25,7 +25,7 @@ let package = Package(
     .target(
       name: "FrontierCLI",
       dependencies: [
-        "FrontierCore", "FrontierStateSearch",
+        "FrontierCore", "FrontierStateSearch", "FrontierVectorSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # Frontier HNSW vs hnswlib on one data set, one core, one run (subset of
-# ../../../shared/anchors/vector/run_side_by_side.sh, which needs
-# `frontier bench ann|filtered` registered in the frontier CLI).
+# ../../../shared/anchors/vector/run_side_by_side.sh; `frontier bench ann|filtered`).
 #
 #   DATA=/work/shared/data/vectors/wordnet-minilm-50k ./run.sh
 # Env: PY (python with numpy + hnswlib; default /tmp/venv-vec/bin/python),
@@ -18,8 +17,12 @@ LIBS="${LIBS:-hnswlib}"
 OUT="${OUT:-$here/results/$(basename "$DATA")}"
 export OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
 mkdir -p "$OUT"
-(cd "$here" && swift build -c release >/dev/null)
-BIN="$here/.build/release/frontier-vector"
+root="$(cd "$here/../.." && pwd)"
+if [ ! -x "$PY" ]; then   # throwaway virtual environment with the anchor from PyPI
+  python3 -m venv "$(dirname "$(dirname "$PY")")" && "$PY" -m pip install -q numpy hnswlib
+fi
+(cd "$root" && swift build -c release --product frontier >/dev/null)
+BIN="${FRONTIER:-$root/.build/release/frontier}"
 pin() { if command -v taskset >/dev/null; then taskset -c "$CORE" "$@"; else "$@"; fi; }
 echo "== load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for lib in $LIBS; do
