@@ -109,7 +109,7 @@ private func placementKey(_ cells: [Int], n: Int) -> Int {
 @Test(arguments: [
   (2, 3, [1, 2]), (2, 3, [3, 4, 5]), (2, 3, [1, 2, 3, 4]), (2, 3, [1, 2, 3, 4, 5]),
   (3, 2, [1, 3, 5]), (3, 3, [1, 2, 3, 4]), (3, 3, [5, 6, 7, 8]), (3, 3, [2, 4, 6]),
-  (4, 4, [1, 5, 10]),
+  (4, 4, [1, 5, 10]), (2, 2, [1, 2]), (4, 5, [3, 9, 14]), (5, 5, [1, 7]),
 ])
 func valuesMatchNaiveAbstractDistances(rows: Int, columns: Int, tiles: [Int]) throws {
   let db = try PatternDatabase(rows: rows, columns: columns, tiles: tiles)

@@ -307,7 +307,37 @@ internal func _selectFree(_ d: Int, used: UInt32) -> Int {
 
 // MARK: - Builder
 
+/// Zero-filled memory for the build, from `mmap` and marked for transparent huge pages
+/// (the search reads it at random; 2 MiB pages keep the TLB from thrashing).
+internal struct _ZeroedPages {
+  let base: UnsafeMutableRawPointer
+  let byteCount: Int
+
+  init?(byteCount: Int) {
+    let size = Swift.max(byteCount, 1)
+    guard let p = mmap(nil, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+      p != MAP_FAILED
+    else { return nil }
+    #if os(Linux)
+    _ = madvise(p, size, Int32(MADV_HUGEPAGE))
+    #endif
+    base = p
+    self.byteCount = size
+  }
+
+  func release() { munmap(base, byteCount) }
+}
+
 /// The breadth-first construction; everything hot is a local of one function.
+///
+/// State of the search: two bits per (placement, cell of the blank), the cells of a
+/// placement padded to a power of two: `00` unseen, `01` open in an even layer, `10` open
+/// in an odd layer, `11` closed. One bit per block of 64 words and per layer parity says
+/// which blocks hold open states, so sparse layers scan little. Expanding a state
+/// flood-fills the blank's region from its cell, closes every cell of the region (so the
+/// region is expanded once, whichever of its cells was reached first), records the depth
+/// in the table if the placement has none yet, and opens the unseen (placement, cell)
+/// pairs reached by sliding a pattern tile into the region.
 internal enum _PatternDatabaseBuilder {
   static func build(
     rows: Int, columns: Int, tiles: [Int], into table: UnsafeMutablePointer<UInt8>,
@@ -315,25 +345,27 @@ internal enum _PatternDatabaseBuilder {
   ) throws(PatternDatabaseError) {
     let n = rows * columns
     let k = tiles.count
-    let free = n - k
-    // One slot per (placement, lowest cell of a blank region): the region's ordinal
-    // among the free cells, rounded up to a power of two so that the placement is a shift.
     var shift = 0
-    while 1 << shift < free { shift += 1 }
-    let slotMask = (1 << shift) - 1
-    let words = ((entries << shift) + 63) >> 6
-
-    let seen = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
-    var current = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
-    var next = UnsafeMutablePointer<UInt64>.allocate(capacity: words)
-    defer {
-      seen.deallocate()
-      current.deallocate()
-      next.deallocate()
+    while 1 << shift < n { shift += 1 }
+    // 32 two-bit slots per word; a placement's slots never straddle a word (≤ 32 slots).
+    let words = ((entries << shift) + 31) >> 5
+    let blockShift = 6
+    let blocks = (words + 63) >> blockShift
+    let blockWords = (blocks + 63) >> 6
+    guard let stateMemory = _ZeroedPages(byteCount: words * 8),
+      let blockMemory = _ZeroedPages(byteCount: 2 * blockWords * 8)
+    else {
+      throw PatternDatabaseError(
+        .tooLarge, "cannot map \(words * 8) bytes for the search: \(PatternDatabase._errnoText())")
     }
-    seen.initialize(repeating: 0, count: words)
-    current.initialize(repeating: 0, count: words)
-    next.initialize(repeating: 0, count: words)
+    defer {
+      stateMemory.release()
+      blockMemory.release()
+    }
+    let state = stateMemory.base.bindMemory(to: UInt64.self, capacity: words)
+    // openBlocks[parity * blockWords + b / 64] bit b % 64: block b has states open in
+    // layers of that parity.
+    let openBlocks = blockMemory.base.bindMemory(to: UInt64.self, capacity: 2 * blockWords)
     table.initialize(repeating: UInt8(PatternDatabase.unreachable), count: entries)
 
     // Geometry as bit masks over cells.
@@ -345,12 +377,42 @@ internal enum _PatternDatabaseBuilder {
       if c % columns != columns - 1 { notLastColumn |= 1 << UInt32(c) }
     }
     let w = UInt32(columns)
-    let neighbours = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
-    defer { neighbours.deallocate() }
+    // Per cell: the cells strictly between it and the cell below; for the placement being
+    // expanded, the pattern slot and digit weight of the tile on it.
+    let between = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
+    let slotOf = UnsafeMutablePointer<Int>.allocate(capacity: n)
+    let weightOf = UnsafeMutablePointer<Int>.allocate(capacity: n)
+    // Per pattern slot j: digit weight, radix n − j and its reciprocal, and the cell of
+    // tile j in the placement being expanded.
+    let weight = UnsafeMutablePointer<Int>.allocate(capacity: k)
+    let radix = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
+    let reciprocal = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
+    let cell = UnsafeMutablePointer<Int>.allocate(capacity: k)
+    // Cells of the tiles before slot j.
+    let prefixUsed = UnsafeMutablePointer<UInt32>.allocate(capacity: k)
+    defer {
+      prefixUsed.deallocate()
+      between.deallocate()
+      slotOf.deallocate()
+      weightOf.deallocate()
+      weight.deallocate()
+      radix.deallocate()
+      reciprocal.deallocate()
+      cell.deallocate()
+    }
     for c in 0..<n {
       let b: UInt32 = 1 << UInt32(c)
-      neighbours[c] =
-        (((b << 1) & notFirstColumn) | ((b >> 1) & notLastColumn) | (b << w) | (b >> w)) & boardMask
+      between[c] = ((b << w) &- 1) & ~((b << 1) &- 1) & boardMask  // c+1 ..< c+columns
+    }
+    slotOf.initialize(repeating: 0, count: n)
+    weightOf.initialize(repeating: 0, count: n)
+    var wgt = 1
+    for j in stride(from: k - 1, through: 0, by: -1) {
+      weight[j] = wgt
+      radix[j] = UInt64(n - j)
+      // x / radix[j] is the high word of x · ⌈2⁶⁴ / radix[j]⌉, exact for x < 2³².
+      reciprocal[j] = UInt64.max / UInt64(n - j) + 1
+      wgt *= n - j
     }
     @inline(__always) func flood(_ seed: UInt32, _ open: UInt32) -> UInt32 {
       var r = seed
@@ -362,29 +424,18 @@ internal enum _PatternDatabaseBuilder {
         r = g
       }
     }
-
-    // Mixed-radix digits: radix[j] = n − j; x / radix[j] is the high word of
-    // x · ⌈2⁶⁴ / radix[j]⌉, exact for x < 2³² (the index is below 2³²).
-    let radix = UnsafeMutablePointer<Int>.allocate(capacity: k)
-    let reciprocal = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
-    // Per expanded placement: the cell of each tile, the index of the first j digits and
-    // the cells those tiles use.
-    let cell = UnsafeMutablePointer<Int>.allocate(capacity: k)
-    let prefix = UnsafeMutablePointer<Int>.allocate(capacity: k + 1)
-    let prefixUsed = UnsafeMutablePointer<UInt32>.allocate(capacity: k + 1)
-    defer {
-      radix.deallocate()
-      reciprocal.deallocate()
-      cell.deallocate()
-      prefix.deallocate()
-      prefixUsed.deallocate()
-    }
-    for j in 0..<k {
-      radix[j] = n - j
-      reciprocal[j] = UInt64.max / UInt64(n - j) + 1
+    /// Bit i of `x` (i < 32) to bit 2i.
+    @inline(__always) func spread(_ x: UInt32) -> UInt64 {
+      var v = UInt64(x)
+      v = (v | v &<< 16) & 0x0000_FFFF_0000_FFFF
+      v = (v | v &<< 8) & 0x00FF_00FF_00FF_00FF
+      v = (v | v &<< 4) & 0x0F0F_0F0F_0F0F_0F0F
+      v = (v | v &<< 2) & 0x3333_3333_3333_3333
+      v = (v | v &<< 1) & 0x5555_5555_5555_5555
+      return v
     }
 
-    // The goal: tile t on cell t, blank on cell 0 (never a pattern cell).
+    // The goal: tile t on cell t, blank on cell 0 (never a pattern cell), open in layer 0.
     var goalIndex = 0
     var goalUsed: UInt32 = 0
     for j in 0..<k {
@@ -392,117 +443,191 @@ internal enum _PatternDatabaseBuilder {
       goalIndex = goalIndex * (n - j) + Int(c) - (goalUsed & ((1 << c) - 1)).nonzeroBitCount
       goalUsed |= 1 << c
     }
-    let goalOpen = boardMask & ~goalUsed
-    let goalRegion = flood(1, goalOpen)
-    let goalRep = UInt32(goalRegion.trailingZeroBitCount)
-    let goalSlot = (goalOpen & ((1 << goalRep) - 1)).nonzeroBitCount
-    let goalBit = goalIndex << shift | goalSlot
-    seen[goalBit >> 6] |= 1 << UInt64(goalBit & 63)
-    current[goalBit >> 6] |= 1 << UInt64(goalBit & 63)
-    table[goalIndex] = 0
+    let goalSlot = goalIndex << shift
+    state[goalSlot >> 5] |= 1 << UInt64((goalSlot & 31) << 1)
+    openBlocks[(goalSlot >> 5) >> (blockShift + 6)] |= 1 << UInt64(((goalSlot >> 5) >> blockShift) & 63)
 
+    let lowBits: UInt64 = 0x5555_5555_5555_5555
     var depth = 0
-    var statesSeen = 1
-    var filled = 1
-    var layerCount = 1
-    progress?(.init(depth: 0, statesAtDepth: 1, statesSeen: 1, entriesFilled: 1, entryCount: entries))
-
-    while layerCount > 0 {
-      guard depth < 254 else {
-        throw PatternDatabaseError(.tooLarge, "pattern distances exceed 254 moves")
-      }
-      let value = UInt8(depth + 1)
-      var newStates = 0
-      var lastPlacement = -1
-      var open: UInt32 = 0
-      for wi in 0..<words {
-        var bits = current[wi]
-        if bits == 0 { continue }
-        current[wi] = 0
+    var statesSeen = 0
+    var filled = 0
+    // The placement whose cells are in `cell`, `prefixUsed`, `used` (−1: none yet).
+    var decoded = -1
+    var used: UInt32 = 0
+    while true {
+      let parity = depth & 1
+      let openValue = UInt64(1 + parity)
+      let childValue = UInt64(2 - parity)
+      let pattern: UInt64 = parity == 0 ? lowBits : ~lowBits
+      let myBlocks = openBlocks + parity * blockWords
+      let childBlocks = openBlocks + (1 - parity) * blockWords
+      let value = UInt8(depth)
+      var expanded = 0
+      var opened = 0
+      for bw in 0..<blockWords {
+        var blockBits = myBlocks[bw]
+        if blockBits == 0 { continue }
+        myBlocks[bw] = 0
         repeat {
-          let bitIndex = wi &<< 6 | bits.trailingZeroBitCount
-          bits &= bits &- 1
-          let placement = bitIndex &>> shift
-          let slot = bitIndex & slotMask
-          if placement != lastPlacement {
-            // Decode the placement: digits from the last, then cells from the first.
-            lastPlacement = placement
-            var x = UInt64(truncatingIfNeeded: placement)
-            var j = k &- 1
-            while j >= 0 {
-              let q = x.multipliedFullWidth(by: reciprocal[j]).high
-              cell[j] = Int(truncatingIfNeeded: x &- q &* UInt64(truncatingIfNeeded: radix[j]))
-              x = q
-              j &-= 1
-            }
-            var used: UInt32 = 0
-            var r = 0
-            prefix[0] = 0
-            prefixUsed[0] = 0
-            for j in 0..<k {
-              let d = cell[j]
-              let c = _selectFree(d, used: used)
-              cell[j] = c
-              r = r &* radix[j] &+ d
-              used |= 1 &<< UInt32(truncatingIfNeeded: c)
-              prefix[j &+ 1] = r
-              prefixUsed[j &+ 1] = used
-            }
-            open = boardMask & ~used
-          }
-          // The region: flood from its lowest cell, the `slot`-th open cell.
-          let rep = _selectFree(slot, used: ~open)
-          let region = flood(1 &<< UInt32(truncatingIfNeeded: rep), open)
-          // Slide each pattern tile next to the region into it.
-          for j in 0..<k {
-            let from = cell[j]
-            let fromBit: UInt32 = 1 &<< UInt32(truncatingIfNeeded: from)
-            var targets = neighbours[from] & region
-            while targets != 0 {
-              let to = targets.trailingZeroBitCount
-              targets &= targets &- 1
-              let toBit: UInt32 = 1 &<< UInt32(truncatingIfNeeded: to)
-              let childOpen = open ^ fromBit ^ toBit
-              let childRegion = flood(fromBit, childOpen)
-              let childSlot =
-                (childOpen & ((childRegion & (0 &- childRegion)) &- 1)).nonzeroBitCount
-              // The child's index: the prefix is unchanged before tile j.
-              var used = prefixUsed[j]
-              var r = prefix[j] &* radix[j] &+ to &- (used & (toBit &- 1)).nonzeroBitCount
-              used |= toBit
-              var i = j &+ 1
-              while i < k {
-                let c = cell[i]
-                let b: UInt32 = 1 &<< UInt32(truncatingIfNeeded: c)
-                r = r &* radix[i] &+ c &- (used & (b &- 1)).nonzeroBitCount
-                used |= b
-                i &+= 1
-              }
-              let bit = r &<< shift | childSlot
-              let word = bit &>> 6
-              let mask: UInt64 = 1 &<< UInt64(truncatingIfNeeded: bit & 63)
-              if seen[word] & mask == 0 {
-                seen[word] |= mask
-                next[word] |= mask
-                newStates &+= 1
-                if table[r] == 255 {
-                  table[r] = value
-                  filled &+= 1
+          let block = bw &<< 6 | blockBits.trailingZeroBitCount
+          blockBits &= blockBits &- 1
+          let firstWord = block &<< blockShift
+          let endWord = Swift.min(firstWord &+ (1 &<< blockShift), words)
+          var wi = firstWord
+          while wi < endWord {
+            defer { wi &+= 1 }
+            let x = ~(state[wi] ^ pattern)
+            var matches = x & (x &>> 1) & lowBits
+            while matches != 0 {
+              let bit = matches.trailingZeroBitCount
+              matches &= matches &- 1
+              // Expanding an earlier state of this word may have closed this one.
+              if (state[wi] &>> UInt64(truncatingIfNeeded: bit)) & 3 != openValue { continue }
+              let s = wi &<< 5 | bit &>> 1
+              let placement = s &>> shift
+              if placement != decoded {
+                let step = placement &- decoded
+                let known = decoded >= 0
+                decoded = placement
+                if known && step > 0 && step <= 32 {
+                  // Scans go up: count the index up like an odometer. The last digit
+                  // steps to the next cell free of the earlier tiles; on overflow the
+                  // digit before steps and the later tiles restart on their lowest cells.
+                  for _ in 0..<step {
+                    var j = k &- 1
+                    while true {
+                      let above = ~((2 &<< UInt32(truncatingIfNeeded: cell[j])) &- 1)
+                      let avail = boardMask & ~prefixUsed[j] & above
+                      if avail != 0 {
+                        cell[j] = avail.trailingZeroBitCount
+                        break
+                      }
+                      j &-= 1
+                    }
+                    var u = prefixUsed[j]
+                    while true {
+                      let c = cell[j]
+                      slotOf[c] = j
+                      weightOf[c] = weight[j]
+                      u |= 1 &<< UInt32(truncatingIfNeeded: c)
+                      j &+= 1
+                      if j == k { break }
+                      prefixUsed[j] = u
+                      cell[j] = (boardMask & ~u).trailingZeroBitCount
+                    }
+                    used = u
+                  }
+                } else {
+                  // Digits from the last (multiply by reciprocal), then cells from the first.
+                  var x = UInt64(truncatingIfNeeded: placement)
+                  var j = k &- 1
+                  while j >= 0 {
+                    let q = x.multipliedFullWidth(by: reciprocal[j]).high
+                    cell[j] = Int(truncatingIfNeeded: x &- q &* radix[j])
+                    x = q
+                    j &-= 1
+                  }
+                  used = 0
+                  if n <= 16 {
+                    // The free cells as a list of nibbles; take out the d-th for each digit d.
+                    var list: UInt64 = 0xFEDC_BA98_7654_3210
+                    for j in 0..<k {
+                      let sh = UInt64(truncatingIfNeeded: cell[j]) &<< 2
+                      let c = Int(truncatingIfNeeded: (list &>> sh) & 0xF)
+                      list = (list & ((1 &<< sh) &- 1)) | (((list &>> sh) &>> 4) &<< sh)
+                      cell[j] = c
+                      prefixUsed[j] = used
+                      used |= 1 &<< UInt32(truncatingIfNeeded: c)
+                    }
+                  } else {
+                    for j in 0..<k {
+                      let c = _selectFree(cell[j], used: used)
+                      cell[j] = c
+                      prefixUsed[j] = used
+                      used |= 1 &<< UInt32(truncatingIfNeeded: c)
+                    }
+                  }
+                  for j in 0..<k {
+                    slotOf[cell[j]] = j
+                    weightOf[cell[j]] = weight[j]
+                  }
                 }
               }
+              let open = boardMask & ~used
+              let region = flood(1 &<< UInt32(truncatingIfNeeded: s & ((1 &<< shift) &- 1)), open)
+              // Close every cell of the region.
+              let first = placement &<< shift
+              state[first &>> 5] |= (spread(region) &* 3) &<< UInt64(truncatingIfNeeded: (first & 31) &<< 1)
+              expanded &+= 1
+              if table[placement] == 255 {
+                table[placement] = value
+                filled &+= 1
+              }
+
+              // Open the unseen children: slide a pattern tile into the region. The moved
+              // tile's digit changes; for a vertical move so do the digits of the later
+              // tiles standing between its old and new cell.
+              @inline(__always) func visit(_ r: Int, blank: Int) {
+                let cs = r &<< shift | blank
+                let word = cs &>> 5
+                let offset = UInt64(truncatingIfNeeded: (cs & 31) &<< 1)
+                let v = state[word]
+                if (v &>> offset) & 3 == 0 {
+                  state[word] = v | childValue &<< offset
+                  let b = word &>> blockShift
+                  childBlocks[b &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: b & 63)
+                  opened &+= 1
+                }
+              }
+              @inline(__always) func verticalDelta(_ c: Int, _ m0: UInt32) -> Int {
+                var m = m0 & used
+                var digit = columns
+                var later = 0
+                let j = slotOf[c]
+                while m != 0 {
+                  let cc = m.trailingZeroBitCount
+                  m &= m &- 1
+                  if slotOf[cc] < j { digit &-= 1 } else { later &+= weightOf[cc] }
+                }
+                return digit &* weightOf[c] &+ later
+              }
+              var right = (region &>> 1) & used & notLastColumn
+              while right != 0 {
+                let c = right.trailingZeroBitCount
+                right &= right &- 1
+                visit(placement &+ weightOf[c], blank: c)
+              }
+              var left = (region &<< 1) & used & notFirstColumn
+              while left != 0 {
+                let c = left.trailingZeroBitCount
+                left &= left &- 1
+                visit(placement &- weightOf[c], blank: c)
+              }
+              var down = (region &>> w) & used
+              while down != 0 {
+                let c = down.trailingZeroBitCount
+                down &= down &- 1
+                visit(placement &+ verticalDelta(c, between[c]), blank: c)
+              }
+              var up = (region &<< w) & used
+              while up != 0 {
+                let c = up.trailingZeroBitCount
+                up &= up &- 1
+                visit(placement &- verticalDelta(c, between[c &- columns]), blank: c)
+              }
             }
           }
-        } while bits != 0
+        } while blockBits != 0
       }
-      swap(&current, &next)
+      statesSeen += expanded
+      progress?(
+        .init(
+          depth: depth, statesAtDepth: expanded, statesSeen: statesSeen, entriesFilled: filled,
+          entryCount: entries))
+      if opened == 0 { break }
       depth += 1
-      layerCount = newStates
-      statesSeen += newStates
-      if newStates > 0 {
-        progress?(
-          .init(
-            depth: depth, statesAtDepth: newStates, statesSeen: statesSeen, entriesFilled: filled,
-            entryCount: entries))
+      guard depth < 255 else {
+        throw PatternDatabaseError(.tooLarge, "pattern distances exceed 254 moves")
       }
     }
   }
