@@ -83,7 +83,7 @@ case "load":
   let dir = args[2]
   for tiles in AdditivePatternDatabases.korfFelner78Partition {
     let path = AdditivePatternDatabases.cachePath(for: tiles, rows: 4, columns: 4, in: dir)
-    var best = Double.infinity
+    var best = Double.greatestFiniteMagnitude  // not .infinity: FrontierCore shadows it (recursion)
     for _ in 0..<3 {
       let t0 = clock.now
       let db = try PatternDatabase.load(from: path, rows: 4, columns: 4, tiles: tiles)

@@ -59,20 +59,31 @@ public struct PatternDatabaseError: Error, Sendable, Hashable, CustomStringConve
 
 /// The table of one pattern database: `count` bytes, immutable once built or loaded, and
 /// freed with the last reference. Shared by every copy of the database and of the
-/// heuristics built on it.
+/// heuristics built on it. Tables of 2 MiB or more are mapped with transparent huge pages
+/// where the system offers them: lookups land at random, and 4 KiB pages would make
+/// nearly every lookup of a 500 MB table a TLB miss.
 @usableFromInline
 internal final class _PatternTable: @unchecked Sendable {
   // Safety: `base` is written only by the builder or loader before the table is
   // published, and only read afterwards.
   @usableFromInline internal let base: UnsafeMutablePointer<UInt8>
   @usableFromInline internal let count: Int
+  private let mapped: _ZeroedPages?
 
   internal init(count: Int) {
     self.count = count
-    base = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(count, 1))
+    if count >= 1 << 21, let pages = _ZeroedPages(byteCount: count) {
+      mapped = pages
+      base = pages.base.bindMemory(to: UInt8.self, capacity: count)
+    } else {
+      mapped = nil
+      base = UnsafeMutablePointer<UInt8>.allocate(capacity: Swift.max(count, 1))
+    }
   }
 
-  deinit { base.deallocate() }
+  deinit {
+    if let mapped { mapped.release() } else { base.deallocate() }
+  }
 }
 
 // MARK: - Pattern database
@@ -307,8 +318,8 @@ internal func _selectFree(_ d: Int, used: UInt32) -> Int {
 
 // MARK: - Builder
 
-/// Zero-filled memory for the build, from `mmap` and marked for transparent huge pages
-/// (the search reads it at random; 2 MiB pages keep the TLB from thrashing).
+/// Zero-filled memory from `mmap`, marked for transparent huge pages (it is read at
+/// random; 2 MiB pages keep the TLB from thrashing).
 internal struct _ZeroedPages {
   let base: UnsafeMutableRawPointer
   let byteCount: Int
@@ -388,10 +399,15 @@ internal enum _PatternDatabaseBuilder {
     let radix = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
     let reciprocal = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
     let cell = UnsafeMutablePointer<Int>.allocate(capacity: k)
-    // Cells of the tiles before slot j.
+    let digit = UnsafeMutablePointer<Int>.allocate(capacity: k)
+    // Before tile j is placed: the cells of the earlier tiles, and (n ≤ 16) the other
+    // cells as an ascending list of nibbles.
     let prefixUsed = UnsafeMutablePointer<UInt32>.allocate(capacity: k)
+    let freeList = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
     defer {
+      digit.deallocate()
       prefixUsed.deallocate()
+      freeList.deallocate()
       between.deallocate()
       slotOf.deallocate()
       weightOf.deallocate()
@@ -404,6 +420,8 @@ internal enum _PatternDatabaseBuilder {
       let b: UInt32 = 1 << UInt32(c)
       between[c] = ((b << w) &- 1) & ~((b << 1) &- 1) & boardMask  // c+1 ..< c+columns
     }
+    prefixUsed.initialize(repeating: 0, count: k)
+    freeList.initialize(repeating: 0xFEDC_BA98_7654_3210, count: k)
     slotOf.initialize(repeating: 0, count: n)
     weightOf.initialize(repeating: 0, count: n)
     var wgt = 1
@@ -414,12 +432,14 @@ internal enum _PatternDatabaseBuilder {
       reciprocal[j] = UInt64.max / UInt64(n - j) + 1
       wgt *= n - j
     }
+    @inline(__always) func grow(_ r: UInt32, _ open: UInt32) -> UInt32 {
+      (r | ((r &<< 1) & notFirstColumn) | ((r &>> 1) & notLastColumn) | (r &<< w) | (r &>> w))
+        & open
+    }
     @inline(__always) func flood(_ seed: UInt32, _ open: UInt32) -> UInt32 {
       var r = seed
       while true {
-        let g =
-          (r | ((r &<< 1) & notFirstColumn) | ((r &>> 1) & notLastColumn) | (r &<< w) | (r &>> w))
-          & open
+        let g = grow(r, open)
         if g == r { return r }
         r = g
       }
@@ -454,6 +474,10 @@ internal enum _PatternDatabaseBuilder {
     // The placement whose cells are in `cell`, `prefixUsed`, `used` (−1: none yet).
     var decoded = -1
     var used: UInt32 = 0
+    // Whether the states of the layer being expanded are marked in the block bitmap, and
+    // how many there are at most.
+    var markedBlocks = true
+    var layerSize = 1
     while true {
       let parity = depth & 1
       let openValue = UInt64(1 + parity)
@@ -464,8 +488,12 @@ internal enum _PatternDatabaseBuilder {
       let value = UInt8(depth)
       var expanded = 0
       var opened = 0
+      // A dense layer marks no blocks: the next layer scans every block.
+      let scanAll = !markedBlocks
+      markedBlocks = layerSize < words &>> 4
+      let marking = markedBlocks
       for bw in 0..<blockWords {
-        var blockBits = myBlocks[bw]
+        var blockBits = scanAll ? ~0 : myBlocks[bw]
         if blockBits == 0 { continue }
         myBlocks[bw] = 0
         repeat {
@@ -473,6 +501,7 @@ internal enum _PatternDatabaseBuilder {
           blockBits &= blockBits &- 1
           let firstWord = block &<< blockShift
           let endWord = Swift.min(firstWord &+ (1 &<< blockShift), words)
+          if firstWord >= words { break }
           var wi = firstWord
           while wi < endWord {
             defer { wi &+= 1 }
@@ -486,72 +515,60 @@ internal enum _PatternDatabaseBuilder {
               let s = wi &<< 5 | bit &>> 1
               let placement = s &>> shift
               if placement != decoded {
-                let step = placement &- decoded
-                let known = decoded >= 0
-                decoded = placement
-                if known && step > 0 && step <= 32 {
-                  // Scans go up: count the index up like an odometer. The last digit
-                  // steps to the next cell free of the earlier tiles; on overflow the
-                  // digit before steps and the later tiles restart on their lowest cells.
-                  for _ in 0..<step {
-                    var j = k &- 1
-                    while true {
-                      let above = ~((2 &<< UInt32(truncatingIfNeeded: cell[j])) &- 1)
-                      let avail = boardMask & ~prefixUsed[j] & above
-                      if avail != 0 {
-                        cell[j] = avail.trailingZeroBitCount
-                        break
-                      }
-                      j &-= 1
-                    }
-                    var u = prefixUsed[j]
-                    while true {
-                      let c = cell[j]
-                      slotOf[c] = j
-                      weightOf[c] = weight[j]
-                      u |= 1 &<< UInt32(truncatingIfNeeded: c)
-                      j &+= 1
-                      if j == k { break }
-                      prefixUsed[j] = u
-                      cell[j] = (boardMask & ~u).trailingZeroBitCount
-                    }
-                    used = u
+                // Digits from the last (quotients by multiplying with the reciprocal),
+                // only as far as they differ from the placement decoded before; then
+                // the cells of the tiles from the first changed digit on.
+                var first = 0
+                if decoded >= 0 {
+                  var xn = UInt64(truncatingIfNeeded: placement)
+                  var xo = UInt64(truncatingIfNeeded: decoded)
+                  first = k &- 1
+                  while true {
+                    let qn = xn.multipliedFullWidth(by: reciprocal[first]).high
+                    let qo = xo.multipliedFullWidth(by: reciprocal[first]).high
+                    digit[first] = Int(truncatingIfNeeded: xn &- qn &* radix[first])
+                    if qn == qo { break }
+                    xn = qn
+                    xo = qo
+                    first &-= 1
                   }
                 } else {
-                  // Digits from the last (multiply by reciprocal), then cells from the first.
                   var x = UInt64(truncatingIfNeeded: placement)
                   var j = k &- 1
                   while j >= 0 {
                     let q = x.multipliedFullWidth(by: reciprocal[j]).high
-                    cell[j] = Int(truncatingIfNeeded: x &- q &* radix[j])
+                    digit[j] = Int(truncatingIfNeeded: x &- q &* radix[j])
                     x = q
                     j &-= 1
                   }
-                  used = 0
-                  if n <= 16 {
-                    // The free cells as a list of nibbles; take out the d-th for each digit d.
-                    var list: UInt64 = 0xFEDC_BA98_7654_3210
-                    for j in 0..<k {
-                      let sh = UInt64(truncatingIfNeeded: cell[j]) &<< 2
-                      let c = Int(truncatingIfNeeded: (list &>> sh) & 0xF)
-                      list = (list & ((1 &<< sh) &- 1)) | (((list &>> sh) &>> 4) &<< sh)
-                      cell[j] = c
-                      prefixUsed[j] = used
-                      used |= 1 &<< UInt32(truncatingIfNeeded: c)
-                    }
-                  } else {
-                    for j in 0..<k {
-                      let c = _selectFree(cell[j], used: used)
-                      cell[j] = c
-                      prefixUsed[j] = used
-                      used |= 1 &<< UInt32(truncatingIfNeeded: c)
-                    }
+                }
+                decoded = placement
+                var u = prefixUsed[first]
+                if n <= 16 {
+                  // The free cells as a list of nibbles; take out the d-th for digit d.
+                  var list = freeList[first]
+                  for j in first..<k {
+                    freeList[j] = list
+                    prefixUsed[j] = u
+                    let sh = UInt64(truncatingIfNeeded: digit[j]) &<< 2
+                    let c = Int(truncatingIfNeeded: (list &>> sh) & 0xF)
+                    list = (list & ((1 &<< sh) &- 1)) | (((list &>> sh) &>> 4) &<< sh)
+                    cell[j] = c
+                    slotOf[c] = j
+                    weightOf[c] = weight[j]
+                    u |= 1 &<< UInt32(truncatingIfNeeded: c)
                   }
-                  for j in 0..<k {
-                    slotOf[cell[j]] = j
-                    weightOf[cell[j]] = weight[j]
+                } else {
+                  for j in first..<k {
+                    prefixUsed[j] = u
+                    let c = _selectFree(digit[j], used: u)
+                    cell[j] = c
+                    slotOf[c] = j
+                    weightOf[c] = weight[j]
+                    u |= 1 &<< UInt32(truncatingIfNeeded: c)
                   }
                 }
+                used = u
               }
               let open = boardMask & ~used
               let region = flood(1 &<< UInt32(truncatingIfNeeded: s & ((1 &<< shift) &- 1)), open)
@@ -574,8 +591,10 @@ internal enum _PatternDatabaseBuilder {
                 let v = state[word]
                 if (v &>> offset) & 3 == 0 {
                   state[word] = v | childValue &<< offset
-                  let b = word &>> blockShift
-                  childBlocks[b &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: b & 63)
+                  if marking {
+                    let b = word &>> blockShift
+                    childBlocks[b &>> 6] |= 1 &<< UInt64(truncatingIfNeeded: b & 63)
+                  }
                   opened &+= 1
                 }
               }
@@ -625,6 +644,7 @@ internal enum _PatternDatabaseBuilder {
           depth: depth, statesAtDepth: expanded, statesSeen: statesSeen, entriesFilled: filled,
           entryCount: entries))
       if opened == 0 { break }
+      layerSize = opened
       depth += 1
       guard depth < 255 else {
         throw PatternDatabaseError(.tooLarge, "pattern distances exceed 254 moves")
