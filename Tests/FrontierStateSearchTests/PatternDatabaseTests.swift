@@ -288,7 +288,7 @@ private func temporaryDirectory() -> String {
   var template = Array("/tmp/frontier-pdb-test-XXXXXX".utf8CString)
   let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
   precondition(made != nil, "mkdtemp failed")
-  return String(cString: template)
+  return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
 private func removeDirectory(_ dir: String) {

@@ -389,7 +389,7 @@ internal enum _PatternDatabaseBuilder {
     }
     let w = UInt32(columns)
     // Per cell: the cells strictly between it and the cell below; for the placement being
-    // expanded, the pattern slot and digit weight of the tile on it.
+    // expanded, the pattern slot and digit weight of the tile on it (stale on free cells).
     let between = UnsafeMutablePointer<UInt32>.allocate(capacity: n)
     let slotOf = UnsafeMutablePointer<Int>.allocate(capacity: n)
     let weightOf = UnsafeMutablePointer<Int>.allocate(capacity: n)
@@ -405,10 +405,10 @@ internal enum _PatternDatabaseBuilder {
     let prefixUsed = UnsafeMutablePointer<UInt32>.allocate(capacity: k)
     let freeList = UnsafeMutablePointer<UInt64>.allocate(capacity: k)
     defer {
+      between.deallocate()
       digit.deallocate()
       prefixUsed.deallocate()
       freeList.deallocate()
-      between.deallocate()
       slotOf.deallocate()
       weightOf.deallocate()
       weight.deallocate()
@@ -416,12 +416,12 @@ internal enum _PatternDatabaseBuilder {
       reciprocal.deallocate()
       cell.deallocate()
     }
+    prefixUsed.initialize(repeating: 0, count: k)
+    freeList.initialize(repeating: 0xFEDC_BA98_7654_3210, count: k)
     for c in 0..<n {
       let b: UInt32 = 1 << UInt32(c)
       between[c] = ((b << w) &- 1) & ~((b << 1) &- 1) & boardMask  // c+1 ..< c+columns
     }
-    prefixUsed.initialize(repeating: 0, count: k)
-    freeList.initialize(repeating: 0xFEDC_BA98_7654_3210, count: k)
     slotOf.initialize(repeating: 0, count: n)
     weightOf.initialize(repeating: 0, count: n)
     var wgt = 1
@@ -576,10 +576,9 @@ internal enum _PatternDatabaseBuilder {
               let first = placement &<< shift
               state[first &>> 5] |= (spread(region) &* 3) &<< UInt64(truncatingIfNeeded: (first & 31) &<< 1)
               expanded &+= 1
-              if table[placement] == 255 {
-                table[placement] = value
-                filled &+= 1
-              }
+              let known = table[placement]
+              table[placement] = known < value ? known : value
+              filled &+= known == 255 ? 1 : 0
 
               // Open the unseen children: slide a pattern tile into the region. The moved
               // tile's digit changes; for a vertical move so do the digits of the later
@@ -598,8 +597,9 @@ internal enum _PatternDatabaseBuilder {
                   opened &+= 1
                 }
               }
-              @inline(__always) func verticalDelta(_ c: Int, _ m0: UInt32) -> Int {
-                var m = m0 & used
+              // The tile on `c` jumps the cells strictly between `lo` and `lo + columns`.
+              @inline(__always) func verticalDelta(_ c: Int, _ lo: Int) -> Int {
+                var m = used & between[lo]
                 var digit = columns
                 var later = 0
                 let j = slotOf[c]
@@ -626,13 +626,13 @@ internal enum _PatternDatabaseBuilder {
               while down != 0 {
                 let c = down.trailingZeroBitCount
                 down &= down &- 1
-                visit(placement &+ verticalDelta(c, between[c]), blank: c)
+                visit(placement &+ verticalDelta(c, c), blank: c)
               }
               var up = (region &<< w) & used
               while up != 0 {
                 let c = up.trailingZeroBitCount
                 up &= up &- 1
-                visit(placement &- verticalDelta(c, between[c &- columns]), blank: c)
+                visit(placement &- verticalDelta(c, c &- columns), blank: c)
               }
             }
           }
@@ -894,12 +894,14 @@ private func hex(_ v: UInt64) -> String {
 // MARK: - Additive heuristic
 
 /// One database as the heuristic reads it: raw table pointer (kept alive by
-/// ``AdditivePatternDatabases/databases``), pattern tiles and board size.
+/// ``AdditivePatternDatabases/databases``), pattern tiles, digit weights and board size.
 @usableFromInline @frozen
 internal struct _PatternLookup: @unchecked Sendable {
   // Safety: the table is immutable and owned by a `PatternDatabase` held next to it.
   @usableFromInline internal let table: UnsafePointer<UInt8>
   @usableFromInline internal let tiles: SIMD32<UInt8>
+  /// `weights[j]`: the index step of digit j, (n−j−1)!/(n−k)! (below 2³²).
+  @usableFromInline internal let weights: SIMD32<UInt32>
   @usableFromInline internal let count: Int
   @usableFromInline internal let cells: Int
 
@@ -908,6 +910,27 @@ internal struct _PatternLookup: @unchecked Sendable {
     tiles = db._tileLanes
     count = db._k
     cells = db._n
+    var w = SIMD32<UInt32>.zero
+    var step: UInt32 = 1
+    for j in stride(from: count - 1, through: 0, by: -1) {
+      w[j] = step
+      step = step &* UInt32(cells - j)
+    }
+    weights = w
+  }
+
+  /// The index of the placement read from `positions` (tile → cell).
+  @inlinable @inline(__always)
+  internal func index(_ positions: SIMD32<UInt8>) -> Int {
+    var used: UInt32 = 0
+    var r = 0
+    for j in 0..<count {
+      let c = UInt32(truncatingIfNeeded: positions[Int(truncatingIfNeeded: tiles[j] & 31)])
+      let bit: UInt32 = 1 &<< c
+      r = r &* (cells &- j) &+ Int(truncatingIfNeeded: c) &- (used & (bit &- 1)).nonzeroBitCount
+      used |= bit
+    }
+    return r
   }
 }
 
@@ -918,7 +941,9 @@ internal struct _PatternLookup: @unchecked Sendable {
 /// ``SearchOptions/reopenClosed`` (the default).
 ///
 /// ``estimate(after:from:estimate:)`` looks up only the database of the tile that moves:
-/// `h − old value + new value`. Copies share the tables.
+/// `h − old value + new value`. The new index follows from the old one: a horizontal move
+/// of the tile in pattern slot j shifts it by the weight of digit j; a vertical move also
+/// corrects for the pattern tiles on the cells it jumps. Copies share the tables.
 ///
 /// ```swift
 /// let puzzle = try SlidingTilePuzzle(tiles: instance)
@@ -926,7 +951,8 @@ internal struct _PatternLookup: @unchecked Sendable {
 /// let result = idaStar(puzzle, heuristic: h)
 /// ```
 ///
-/// - Complexity: `estimate` O(Σ kᵢ); the incremental update O(k) of one pattern.
+/// - Complexity: `estimate` O(Σ kᵢ); the incremental update O(k) for the moving tile's
+///   pattern (one index, one correction of at most `columns − 1` cells).
 public struct AdditivePatternDatabases: IncrementalHeuristic, Sendable {
   public typealias State = TileBoard
   public typealias Cost = Int
@@ -937,11 +963,15 @@ public struct AdditivePatternDatabases: IncrementalHeuristic, Sendable {
   @usableFromInline internal let _lookups: ContiguousArray<_PatternLookup>
   /// Database of each tile (255: none).
   @usableFromInline internal let _group: SIMD32<UInt8>
+  /// Slot of each pattern tile within its database's pattern.
+  @usableFromInline internal let _slot: SIMD32<UInt8>
+  @usableFromInline internal let _columns: Int
 
   /// Sums `databases`, which must share one board and have disjoint patterns.
   /// - Throws: ``PatternDatabaseError`` (`invalidPattern`) otherwise.
   public init(_ databases: [PatternDatabase]) throws(PatternDatabaseError) {
     var group = SIMD32<UInt8>(repeating: 255)
+    var slot = SIMD32<UInt8>.zero
     if let first = databases.first {
       for (g, db) in databases.enumerated() {
         guard db.rows == first.rows && db.columns == first.columns else {
@@ -949,64 +979,69 @@ public struct AdditivePatternDatabases: IncrementalHeuristic, Sendable {
             .invalidPattern,
             "databases for \(first.rows)x\(first.columns) and \(db.rows)x\(db.columns) boards cannot be added")
         }
-        for t in db.tiles {
+        for (j, t) in db.tiles.enumerated() {
           guard group[t] == 255 else {
             throw PatternDatabaseError(
               .invalidPattern, "tile \(t) is in two patterns; additive patterns must be disjoint")
           }
           group[t] = UInt8(g)
+          slot[t] = UInt8(j)
         }
       }
     }
     self.databases = databases
     self._lookups = ContiguousArray(databases.map(_PatternLookup.init))
     self._group = group
+    self._slot = slot
+    self._columns = databases.first?.columns ?? 0
   }
 
   @inlinable public func estimate(_ state: TileBoard) -> Int {
     var h = 0
     _lookups.withUnsafeBufferPointer { lookups in
-      for l in lookups {
-        var used: UInt32 = 0
-        var r = 0
-        for j in 0..<l.count {
-          let c = UInt32(truncatingIfNeeded: state.positions[Int(truncatingIfNeeded: l.tiles[j])])
-          let bit: UInt32 = 1 &<< c
-          r = r &* (l.cells &- j) &+ Int(truncatingIfNeeded: c) &- (used & (bit &- 1)).nonzeroBitCount
-          used |= bit
-        }
-        h &+= Int(l.table[r])
-      }
+      for l in lookups { h &+= Int(l.table[l.index(state.positions)]) }
     }
     return h
   }
 
   @inlinable @inline(__always)
   public func estimate(after move: TileMove, from state: TileBoard, estimate: Int) -> Int {
-    let tile = state.cells[Int(truncatingIfNeeded: move.to)]
-    let g = Int(truncatingIfNeeded: _group[Int(truncatingIfNeeded: tile)])
-    if g == 255 { return estimate }
+    // The tile on `move.to` slides from `old` to `new` (where the blank was).
+    let old = Int(truncatingIfNeeded: move.to & 31)
+    let new = Int(truncatingIfNeeded: move.from & 31)
+    let tile = Int(truncatingIfNeeded: state.cells[old] & 31)
+    let group = _group[tile]
+    if group == 255 { return estimate }
     return _lookups.withUnsafeBufferPointer { lookups in
-      let l = lookups[g]
-      // Both indices in one pass: they agree until the moved tile's digit.
-      var usedOld: UInt32 = 0
-      var usedNew: UInt32 = 0
-      var rOld = 0
-      var rNew = 0
-      let to = UInt32(truncatingIfNeeded: move.from)
-      for j in 0..<l.count {
-        let t = l.tiles[j]
-        let cOld = UInt32(truncatingIfNeeded: state.positions[Int(truncatingIfNeeded: t)])
-        let cNew = t == tile ? to : cOld
-        let bOld: UInt32 = 1 &<< cOld
-        let bNew: UInt32 = 1 &<< cNew
-        let radix = l.cells &- j
-        rOld = rOld &* radix &+ Int(truncatingIfNeeded: cOld) &- (usedOld & (bOld &- 1)).nonzeroBitCount
-        rNew = rNew &* radix &+ Int(truncatingIfNeeded: cNew) &- (usedNew & (bNew &- 1)).nonzeroBitCount
-        usedOld |= bOld
-        usedNew |= bNew
+      let l = lookups[Int(truncatingIfNeeded: group)]
+      let j = Int(truncatingIfNeeded: _slot[tile])
+      let before = l.index(state.positions)
+      let step = Int(truncatingIfNeeded: l.weights[j])
+      let after: Int
+      if new == old &+ 1 {
+        after = before &+ step
+      } else if new &+ 1 == old {
+        after = before &- step
+      } else {
+        // Vertical: digit j grows by the row width less the earlier pattern tiles jumped;
+        // each later pattern tile jumped loses one below it.
+        let low = old < new ? old : new
+        var digit = _columns
+        var later = 0
+        var c = low &+ 1
+        let end = low &+ _columns
+        while c < end {
+          let t = Int(truncatingIfNeeded: state.cells[c & 31] & 31)
+          if _group[t] == group {
+            let i = Int(truncatingIfNeeded: _slot[t])
+            if i < j { digit &-= 1 } else { later &+= Int(truncatingIfNeeded: l.weights[i & 31]) }
+          }
+          c &+= 1
+        }
+        let delta = digit &* step &+ later
+        after = new > old ? before &+ delta : before &- delta
       }
-      return estimate &- Int(l.table[rOld]) &+ Int(l.table[rNew])
+      return estimate &- Int(l.table[before]) &+ Int(l.table[after])
     }
   }
 }
