@@ -29,6 +29,11 @@ enum AlgorithmName: String, ExpressibleByArgument, CaseIterable, Sendable {
 enum TileHeuristicName: String, ExpressibleByArgument, CaseIterable, Sendable {
   case manhattan
   case linearConflict = "linear-conflict"
+  /// Korf & Felner's additive 7-8 pattern databases (15-puzzle only).
+  case pdb78 = "pdb-7-8"
+  /// Additive pattern databases with the standard partition of the board
+  /// (2x3, 3x3, 3x4, 4x4).
+  case pdb
 }
 
 /// Options shared by the `solve` subcommands.
@@ -143,6 +148,9 @@ struct SolveSlidingTile: AsyncParsableCommand {
   @Option(help: "Only the first N instances.")
   var count: Int?
 
+  @Option(help: "Directory where pattern databases are cached (built on first use; the 7-8 pair is ~550 MB).")
+  var pdbDir: String = ".frontier/pdb"
+
   @OptionGroup var common: CommonSolveOptions
 
   func run() async throws {
@@ -163,9 +171,19 @@ struct SolveSlidingTile: AsyncParsableCommand {
     var list = try SlidingTileInstanceReader.parse(text, file: instances, rows: rows, columns: columns)
     if let n = count { list = Array(list.prefix(n)) }
     let report = SolveReport(json: common.json, title: "sliding-tile \(algorithm.rawValue) \(heuristic.rawValue)")
-    for inst in list {
-      let record = solveTileInstance(inst, algorithm: algorithm, heuristic: heuristic, options: common)
-      report.add(record)
+    if heuristic == .pdb || heuristic == .pdb78 {
+      let p = list[0].puzzle
+      for inst in list where inst.puzzle.rows != p.rows || inst.puzzle.columns != p.columns {
+        throw InputError(file: instances, line: inst.line, "pattern databases need one board shape; this instance differs from line \(list[0].line)")
+      }
+      let pdbs = try loadPatternDatabases(heuristic, puzzle: p, directory: pdbDir, quiet: common.json)
+      for inst in list {
+        report.add(tileRecord(inst) { runTile(algorithm, $0, pdbs, common) })
+      }
+    } else {
+      for inst in list {
+        report.add(solveTileInstance(inst, algorithm: algorithm, heuristic: heuristic, options: common))
+      }
     }
     report.finish()
   }
@@ -175,18 +193,64 @@ func solveTileInstance(
   _ inst: SlidingTileInstance, algorithm: AlgorithmName, heuristic: TileHeuristicName,
   options: CommonSolveOptions
 ) -> SolveRecord {
+  tileRecord(inst) { p in
+    switch heuristic {
+    case .manhattan, .pdb78, .pdb:
+      return runTile(algorithm, p, ManhattanDistance(p), options)
+    case .linearConflict:
+      return runTile(algorithm, p, LinearConflict(p), options)
+    }
+  }
+}
+
+/// Loads (or builds and caches) the pattern databases named by `heuristic`, reporting
+/// progress on standard error.
+func loadPatternDatabases(
+  _ heuristic: TileHeuristicName, puzzle: SlidingTilePuzzle, directory: String, quiet: Bool
+) throws -> AdditivePatternDatabases {
+  let partition: [[Int]]
+  if heuristic == .pdb78 {
+    guard puzzle.rows == 4 && puzzle.columns == 4 else {
+      throw InputError(file: "--heuristic", "pdb-7-8 is for the 15-puzzle (4x4); these instances are \(puzzle.rows)x\(puzzle.columns): use --heuristic pdb")
+    }
+    partition = AdditivePatternDatabases.korfFelner78Partition
+  } else {
+    guard let p = AdditivePatternDatabases.standardPartition(rows: puzzle.rows, columns: puzzle.columns) else {
+      throw InputError(file: "--heuristic", "no standard pattern partition for \(puzzle.rows)x\(puzzle.columns) boards (there is one for 2x3, 3x3, 3x4 and 4x4)")
+    }
+    partition = p
+  }
+  let start = ContinuousClock.now
+  do {
+    let dbs = try AdditivePatternDatabases.loadOrBuild(
+      partition: partition, puzzle: puzzle, cacheDirectory: directory
+    ) { event in
+      switch event {
+      case .loaded(let path): Console.error("pattern database: loaded \(path)")
+      case .rejected(let path, let error): Console.error("pattern database: rebuilding \(path): \(error)")
+      case .building(let tiles, let progress):
+        Console.error("pattern database \(tiles): depth \(progress.depth), \(grouped(progress.entriesFilled))/\(grouped(progress.entryCount)) entries")
+      case .saved(let path): Console.error("pattern database: saved \(path)")
+      case .saveFailed(let path, let error): Console.error("pattern database: could not save \(path): \(error)")
+      }
+    }
+    Console.error("pattern databases ready in \(fmt(seconds(ContinuousClock.now - start), 2)) s")
+    return dbs
+  } catch {
+    throw InputError(file: error.path ?? directory, error.message)
+  }
+}
+
+/// Runs `body` on a solvable instance and turns its result into a record.
+func tileRecord(
+  _ inst: SlidingTileInstance, _ body: (SlidingTilePuzzle) -> SearchResult<TileBoard, Int>
+) -> SolveRecord {
   let p = inst.puzzle
   guard p.isSolvable else {
     return SolveRecord(id: "\(inst.id)", outcome: "unsolvable", cost: nil, optimal: inst.optimal.map(Double.init),
                        statistics: SearchStatistics(), pathLength: nil)
   }
-  let result: SearchResult<TileBoard, Int>
-  switch heuristic {
-  case .manhattan:
-    result = runTile(algorithm, p, ManhattanDistance(p), options)
-  case .linearConflict:
-    result = runTile(algorithm, p, LinearConflict(p), options)
-  }
+  let result = body(p)
   return SolveRecord(
     id: "\(inst.id)", outcome: outcomeLabel(result.outcome), cost: result.cost.map(Double.init),
     optimal: inst.optimal.map(Double.init), statistics: result.statistics,

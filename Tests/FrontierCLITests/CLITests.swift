@@ -74,7 +74,7 @@ struct CLITests {
 
   @Test("Every algorithm name runs on an 8-puzzle; the optimal ones agree")
   func everyAlgorithm() throws {
-    let inst = try SlidingTileInstanceReader.parse("1 4 2 3 7 5 6 0 8   # 14 moves", file: "e.txt")[0]
+    let inst = try SlidingTileInstanceReader.parse("1 4 2 3 7 5 6 0 8", file: "e.txt")[0]
     let optimal = solveTileInstance(inst, algorithm: .idaStar, heuristic: .manhattan, options: .defaults).cost
     for a in AlgorithmName.allCases {
       let rec = solveTileInstance(inst, algorithm: a, heuristic: .manhattan, options: .defaults)
@@ -129,5 +129,21 @@ struct CLITests {
     #expect(throws: (any Error).self) { try FrontierCommand.parseAsRoot(["solve", "sliding-tile", "--instances", "x", "--weight", "0.5"]) }
     #expect(throws: (any Error).self) { try FrontierCommand.parseAsRoot(["solve", "sliding-tile", "--instances", "x", "--algorithm", "nope"]) }
     #expect(throws: (any Error).self) { try FrontierCommand.parseAsRoot(["solve", "grid", "--map", "a", "--scen", "b", "--algorithm", "ida-star"]) }
+  }
+
+  @Test("Pattern databases: built, cached and reloaded; optimal like Manhattan; wrong board refused")
+  func patternDatabases() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frontier-pdb-\(UUID())").path
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let inst = try SlidingTileInstanceReader.parse("8 6 7 2 5 4 3 0 1", file: "p.txt")[0]
+    let built = try loadPatternDatabases(.pdb, puzzle: inst.puzzle, directory: dir, quiet: true)
+    let reloaded = try loadPatternDatabases(.pdb, puzzle: inst.puzzle, directory: dir, quiet: true)
+    let a = tileRecord(inst) { runTile(.idaStar, $0, built, .defaults) }
+    let b = tileRecord(inst) { runTile(.idaStar, $0, reloaded, .defaults) }
+    #expect(a.cost == 27 && b.cost == 27)
+    #expect(a.statistics.generated == b.statistics.generated)
+    #expect(throws: InputError.self) {
+      try loadPatternDatabases(.pdb78, puzzle: inst.puzzle, directory: dir, quiet: true)
+    }
   }
 }
