@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .library(name: "FrontierCore", targets: ["FrontierCore"]),
     .library(name: "FrontierStateSearch", targets: ["FrontierStateSearch"]),
+    .library(name: "FrontierPlanning", targets: ["FrontierPlanning"]),
     .executable(name: "frontier", targets: ["frontier"]),
   ],
   dependencies: [
@@ -21,9 +22,12 @@ let package = Package(
     .target(name: "FrontierCore", swiftSettings: strictSettings),
     .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(
+      name: "FrontierPlanning", dependencies: ["FrontierCore", "FrontierStateSearch"],
+      swiftSettings: strictSettings),
+    .target(
       name: "FrontierCLI",
       dependencies: [
-        "FrontierCore", "FrontierStateSearch",
+        "FrontierCore", "FrontierStateSearch", "FrontierPlanning",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],
@@ -37,6 +41,13 @@ let package = Package(
       name: "FrontierStateSearchTests",
       dependencies: [
         "FrontierCore", "FrontierStateSearch",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierPlanningTests",
+      dependencies: [
+        "FrontierCore", "FrontierStateSearch", "FrontierPlanning",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strictSettings),

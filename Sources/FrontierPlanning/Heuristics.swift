@@ -1,0 +1,222 @@
+public import FrontierCore
+
+/// The delete relaxation of a ground task as unary operators: one per (action, add
+/// effect), with the action's positive preconditions plus the effect's positive
+/// condition, and the action's cost. Negative preconditions and conditions are ignored
+/// (they are assumed reachable), as in the standard relaxation.
+public struct RelaxedTask: Sendable {
+  public let factCount: Int
+  @usableFromInline let opPreStart: ContiguousArray<Int32>
+  @usableFromInline let opPre: ContiguousArray<Int32>
+  @usableFromInline let opEffect: ContiguousArray<Int32>
+  @usableFromInline let opCost: ContiguousArray<Int>
+  /// The action each operator comes from.
+  @usableFromInline let opAction: ContiguousArray<Int32>
+  /// Operators with fact `f` among their preconditions: `factOps[factOpsStart[f]..<factOpsStart[f+1]]`.
+  @usableFromInline let factOpsStart: ContiguousArray<Int32>
+  @usableFromInline let factOps: ContiguousArray<Int32>
+  @usableFromInline let goal: ContiguousArray<Int32>
+  @usableFromInline let isGoal: ContiguousArray<Bool>
+
+  public var operatorCount: Int { opEffect.count }
+
+  public init(_ task: GroundTask) {
+    factCount = task.factCount
+    var preStart: ContiguousArray<Int32> = [0]
+    var pre: ContiguousArray<Int32> = []
+    var eff: ContiguousArray<Int32> = []
+    var cost: ContiguousArray<Int> = []
+    var action: ContiguousArray<Int32> = []
+    for a in 0..<task.actionCount {
+      let p = task.preconditions(of: a)
+      for f in task.adds(of: a) {
+        pre.append(contentsOf: p)
+        preStart.append(Int32(pre.count))
+        eff.append(f)
+        cost.append(task.actionCosts[a])
+        action.append(Int32(a))
+      }
+      for c in task.conditionalEffects(of: a) where c.isAdd {
+        pre.append(contentsOf: Array(Set(p + c.positive)).sorted())
+        preStart.append(Int32(pre.count))
+        eff.append(c.fact)
+        cost.append(task.actionCosts[a])
+        action.append(Int32(a))
+      }
+    }
+    var lists = [[Int32]](repeating: [], count: task.factCount)
+    for o in 0..<eff.count {
+      for i in Int(preStart[o])..<Int(preStart[o + 1]) { lists[Int(pre[i])].append(Int32(o)) }
+    }
+    var fs: ContiguousArray<Int32> = [0]
+    var fo: ContiguousArray<Int32> = []
+    for l in lists {
+      fo.append(contentsOf: l)
+      fs.append(Int32(fo.count))
+    }
+    opPreStart = preStart
+    opPre = pre
+    opEffect = eff
+    opCost = cost
+    opAction = action
+    factOpsStart = fs
+    factOps = fo
+    goal = ContiguousArray(task.goal)
+    var g = ContiguousArray(repeating: false, count: task.factCount)
+    for f in task.goal { g[Int(f)] = true }
+    isGoal = g
+  }
+}
+
+/// An open-list entry of the relaxed exploration.
+@usableFromInline
+struct FactEntry: Comparable {
+  @usableFromInline var cost: Int
+  @usableFromInline var fact: Int32
+  @inlinable init(cost: Int, fact: Int32) {
+    self.cost = cost
+    self.fact = fact
+  }
+  @inlinable static func < (a: Self, b: Self) -> Bool { a.cost < b.cost || (a.cost == b.cost && a.fact < b.fact) }
+}
+
+/// Scratch memory of the relaxed exploration, reused across evaluations.
+@usableFromInline
+final class RelaxationScratch {
+  @usableFromInline var factCost: ContiguousArray<Int>
+  @usableFromInline var closed: ContiguousArray<Bool>
+  @usableFromInline var unsatisfied: ContiguousArray<Int32>
+  @usableFromInline var accumulated: ContiguousArray<Int>
+  /// The operator that first reached each fact at its final cost (for h_FF).
+  @usableFromInline var achiever: ContiguousArray<Int32>
+  @usableFromInline var heap: BinaryHeap<FactEntry>
+
+  @usableFromInline init(_ r: RelaxedTask) {
+    factCost = ContiguousArray(repeating: Int.infinity, count: r.factCount)
+    closed = ContiguousArray(repeating: false, count: r.factCount)
+    unsatisfied = ContiguousArray(repeating: 0, count: r.operatorCount)
+    accumulated = ContiguousArray(repeating: 0, count: r.operatorCount)
+    achiever = ContiguousArray(repeating: -1, count: r.factCount)
+    heap = BinaryHeap(minimumCapacity: r.factCount)
+  }
+}
+
+extension RelaxedTask {
+  /// Generalised Dijkstra (Knuth 1977; Bonet & Geffner 2001) over the unary operators:
+  /// the cost of a fact is 0 if true in `s`, else the least cost of an operator adding
+  /// it, where an operator costs its own cost plus the sum (`maximum == false`, h_add)
+  /// or the maximum (h_max) of its preconditions' costs. Returns the aggregate over the
+  /// goal facts, or `Int.infinity` if some goal fact is unreachable.
+  @inlinable
+  func explore<S: PlanningState>(_ s: S, maximum: Bool, scratch: RelaxationScratch) -> Int {
+    let inf = Int.infinity
+    let n = factCount
+    for f in 0..<n {
+      scratch.factCost[f] = inf
+      scratch.closed[f] = false
+      scratch.achiever[f] = -1
+    }
+    for o in 0..<operatorCount {
+      scratch.unsatisfied[o] = opPreStart[o + 1] - opPreStart[o]
+      scratch.accumulated[o] = 0
+    }
+    scratch.heap.removeAll()
+    for f in 0..<n where s.contains(Int32(f)) {
+      scratch.factCost[f] = 0
+      scratch.heap.push(FactEntry(cost: 0, fact: Int32(f)))
+    }
+    for o in 0..<operatorCount where scratch.unsatisfied[o] == 0 {
+      let f = Int(opEffect[o])
+      if opCost[o] < scratch.factCost[f] {
+        scratch.factCost[f] = opCost[o]
+        scratch.achiever[f] = Int32(o)
+        scratch.heap.push(FactEntry(cost: opCost[o], fact: Int32(f)))
+      }
+    }
+    var goalsLeft = 0
+    for g in goal where !s.contains(g) { goalsLeft += 1 }
+    while goalsLeft > 0, let e = scratch.heap.popMin() {
+      let f = Int(e.fact)
+      if scratch.closed[f] || e.cost > scratch.factCost[f] { continue }
+      scratch.closed[f] = true
+      if isGoal[f] && !s.contains(e.fact) { goalsLeft -= 1 }
+      let c = e.cost
+      for i in Int(factOpsStart[f])..<Int(factOpsStart[f + 1]) {
+        let o = Int(factOps[i])
+        if maximum {
+          if c > scratch.accumulated[o] { scratch.accumulated[o] = c }
+        } else {
+          scratch.accumulated[o] += c
+        }
+        scratch.unsatisfied[o] -= 1
+        if scratch.unsatisfied[o] == 0 {
+          let q = Int(opEffect[o])
+          let v = scratch.accumulated[o] + opCost[o]
+          if v < scratch.factCost[q] {
+            scratch.factCost[q] = v
+            scratch.achiever[q] = Int32(o)
+            scratch.heap.push(FactEntry(cost: v, fact: Int32(q)))
+          }
+        }
+      }
+    }
+    var h = 0
+    for g in goal {
+      let c = scratch.factCost[Int(g)]
+      if c >= inf { return inf }
+      if maximum { h = Swift.max(h, c) } else { h += c }
+    }
+    return h
+  }
+}
+
+/// h_add (Bonet & Geffner, "Planning as heuristic search", AIJ 2001): the sum of the
+/// relaxed costs of the goal facts, each fact costed by its cheapest achiever plus the
+/// sum of that achiever's preconditions' costs. Informative, not admissible.
+public struct AdditiveHeuristic<S: PlanningState>: Heuristic {
+  public let relaxed: RelaxedTask
+  @usableFromInline let scratch: RelaxationScratch
+  public init(_ task: GroundTask) {
+    relaxed = RelaxedTask(task)
+    scratch = RelaxationScratch(relaxed)
+  }
+  @inlinable public func estimate(_ state: S) -> Int { relaxed.explore(state, maximum: false, scratch: scratch) }
+}
+
+/// h_max (Bonet & Geffner 2001): like h_add with maximum in place of sum; admissible.
+public struct MaxHeuristic<S: PlanningState>: Heuristic {
+  public let relaxed: RelaxedTask
+  @usableFromInline let scratch: RelaxationScratch
+  public init(_ task: GroundTask) {
+    relaxed = RelaxedTask(task)
+    scratch = RelaxationScratch(relaxed)
+  }
+  @inlinable public func estimate(_ state: S) -> Int { relaxed.explore(state, maximum: true, scratch: scratch) }
+}
+
+/// The number of goal facts not yet satisfied (not admissible with action costs).
+public struct GoalCountHeuristic<S: PlanningState>: Heuristic, Sendable {
+  @usableFromInline let goal: ContiguousArray<Int32>
+  @usableFromInline let goalNegative: ContiguousArray<Int32>
+  public init(_ task: GroundTask) {
+    goal = ContiguousArray(task.goal)
+    goalNegative = ContiguousArray(task.goalNegative)
+  }
+  @inlinable public func estimate(_ s: S) -> Int {
+    var n = 0
+    for f in goal where !s.contains(f) { n += 1 }
+    for f in goalNegative where s.contains(f) { n += 1 }
+    return n
+  }
+}
+
+/// Blind: 0 in goal states, otherwise the cheapest action cost (as Fast Downward's).
+public struct BlindHeuristic<S: PlanningState>: Heuristic, Sendable {
+  @usableFromInline let goal: GoalCountHeuristic<S>
+  @usableFromInline let minimumCost: Int
+  public init(_ task: GroundTask) {
+    goal = GoalCountHeuristic(task)
+    minimumCost = task.actionCosts.min() ?? 0
+  }
+  @inlinable public func estimate(_ s: S) -> Int { goal.estimate(s) == 0 ? 0 : minimumCost }
+}
