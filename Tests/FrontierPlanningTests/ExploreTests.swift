@@ -17,7 +17,7 @@ func explore() throws {
         let t1 = Date()
         let h = Planner.initialHeuristics(g)
         var o = SearchOptions()
-        o.limits.maxExpansions = 20000
+        o.limits.maxExpansions = 2000
         let r = Planner.solve(g, configuration: PlannerConfiguration(search: .gbfsHadd, options: o))
         var valid = "-"
         if let p = r.plan {
