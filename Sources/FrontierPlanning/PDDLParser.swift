@@ -257,7 +257,12 @@ public struct PDDLParser: Sendable {
     ctx.inGoal = true
     p.goal = try ctx.condition(goal, scope: [:])
     try ctx.checkRequirements(declared: domain.requirements, strict: strictRequirements)
-    ctx.warnUndeclaredRequirements(declared: domain.requirements)
+    // Requirements the domain already warned about are not repeated.
+    var alreadyWarned = domain.requirements
+    for w in domain.warnings {
+      for (r, _) in ctx.used where w.message.hasPrefix("requirement :\(r) ") { alreadyWarned.insert(r) }
+    }
+    ctx.warnUndeclaredRequirements(declared: alreadyWarned)
     p.warnings = ctx.warnings
     return p
   }
