@@ -19,9 +19,12 @@ public struct RelaxedTask: Sendable {
   @usableFromInline let isGoal: ContiguousArray<Bool>
 
   public var operatorCount: Int { opEffect.count }
+  /// Number of actions of the ground task.
+  public let actionCount: Int
 
   public init(_ task: GroundTask) {
     factCount = task.factCount
+    actionCount = task.actionCount
     var preStart: ContiguousArray<Int32> = [0]
     var pre: ContiguousArray<Int32> = []
     var eff: ContiguousArray<Int32> = []
@@ -90,8 +93,17 @@ final class RelaxationScratch {
   /// The operator that first reached each fact at its final cost (for h_FF).
   @usableFromInline var achiever: ContiguousArray<Int32>
   @usableFromInline var heap: BinaryHeap<FactEntry>
+  /// h_FF: facts already visited by the relaxed-plan extraction, actions in the plan.
+  @usableFromInline var factMarked: ContiguousArray<Bool>
+  @usableFromInline var actionMarked: ContiguousArray<Bool>
+  @usableFromInline var markedActions: ContiguousArray<Int32> = []
+  @usableFromInline var stack: ContiguousArray<Int32> = []
+  /// h_FF: the preferred operators of the last evaluated state.
+  @usableFromInline var preferred: ContiguousArray<Int32> = []
 
   @usableFromInline init(_ r: RelaxedTask) {
+    factMarked = ContiguousArray(repeating: false, count: r.factCount)
+    actionMarked = ContiguousArray(repeating: false, count: r.actionCount)
     factCost = ContiguousArray(repeating: Int.infinity, count: r.factCount)
     closed = ContiguousArray(repeating: false, count: r.factCount)
     unsatisfied = ContiguousArray(repeating: 0, count: r.operatorCount)
@@ -168,6 +180,66 @@ extension RelaxedTask {
     }
     return h
   }
+}
+
+extension RelaxedTask {
+  /// h_FF (Hoffmann & Nebel, "The FF planning system", JAIR 2001) with h_add best
+  /// supporters (as Fast Downward's `ff()`): explores like h_add, then extracts a relaxed
+  /// plan backwards from the goal, each fact supported by the operator that first
+  /// reached it at its final h_add cost (ties: the first such operator, in id order of
+  /// processing). The value is the summed cost of the distinct actions in the relaxed
+  /// plan. Preferred operators: relaxed-plan actions whose supporter's preconditions
+  /// all hold in `s`.
+  @inlinable
+  func relaxedPlan<S: PlanningState>(_ s: S, scratch: RelaxationScratch) -> Int {
+    let hadd = explore(s, maximum: false, scratch: scratch)
+    scratch.preferred.removeAll(keepingCapacity: true)
+    if hadd >= Int.infinity { return Int.infinity }
+    for a in scratch.markedActions { scratch.actionMarked[Int(a)] = false }
+    scratch.markedActions.removeAll(keepingCapacity: true)
+    for f in 0..<factCount { scratch.factMarked[f] = false }
+    scratch.stack.removeAll(keepingCapacity: true)
+    for g in goal where !s.contains(g) && !scratch.factMarked[Int(g)] {
+      scratch.factMarked[Int(g)] = true
+      scratch.stack.append(g)
+    }
+    var h = 0
+    while let f = scratch.stack.popLast() {
+      let o = Int(scratch.achiever[Int(f)])
+      if o < 0 { continue }
+      let a = Int(opAction[o])
+      if !scratch.actionMarked[a] {
+        scratch.actionMarked[a] = true
+        scratch.markedActions.append(Int32(a))
+        h += opCost[o]
+      }
+      var applicable = true
+      for i in Int(opPreStart[o])..<Int(opPreStart[o + 1]) {
+        let p = opPre[i]
+        if s.contains(p) { continue }
+        applicable = false
+        if !scratch.factMarked[Int(p)] {
+          scratch.factMarked[Int(p)] = true
+          scratch.stack.append(p)
+        }
+      }
+      if applicable && !scratch.preferred.contains(Int32(a)) { scratch.preferred.append(Int32(a)) }
+    }
+    return h
+  }
+}
+
+/// h_FF with preferred operators (see ``RelaxedTask/relaxedPlan(_:scratch:)``).
+public struct FFHeuristic<S: PlanningState>: Heuristic {
+  public let relaxed: RelaxedTask
+  @usableFromInline let scratch: RelaxationScratch
+  public init(_ task: GroundTask) {
+    relaxed = RelaxedTask(task)
+    scratch = RelaxationScratch(relaxed)
+  }
+  @inlinable public func estimate(_ state: S) -> Int { relaxed.relaxedPlan(state, scratch: scratch) }
+  /// The preferred operators (action ids) of the state evaluated last.
+  public var lastPreferredOperators: [Int32] { Array(scratch.preferred) }
 }
 
 /// h_add (Bonet & Geffner, "Planning as heuristic search", AIJ 2001): the sum of the

@@ -9,6 +9,8 @@ public enum PlannerSearch: String, Sendable, Hashable, CaseIterable {
   case astarHmax = "astar-hmax"
   /// Greedy best-first search with h_add; satisficing.
   case gbfsHadd = "gbfs-hadd"
+  /// Greedy best-first search with h_FF (preferred operators not used yet); satisficing.
+  case gbfsFF = "gbfs-ff"
   /// Greedy best-first search with goal count; satisficing.
   case gbfsGoalCount = "gbfs-goalcount"
   /// Weighted A* with h_add (weight from the configuration); satisficing.
@@ -78,6 +80,10 @@ public enum Planner {
       let h = AdditiveHeuristic<S>(task)
       hInit = h.estimate(p.start)
       result = greedyBestFirstSearch(p, heuristic: h, options: o)
+    case .gbfsFF:
+      let h = FFHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = greedyBestFirstSearch(p, heuristic: h, options: o)
     case .gbfsGoalCount:
       let h = GoalCountHeuristic<S>(task)
       hInit = h.estimate(p.start)
@@ -104,10 +110,11 @@ public enum Planner {
     }
   }
 
-  /// Heuristic values of the initial state: (h_max, h_add, goal count, blind).
-  public static func initialHeuristics(_ task: GroundTask) -> (hmax: Int, hadd: Int, goalCount: Int, blind: Int) {
-    func go<S: PlanningState>(_ p: PlanningProblem<S>) -> (Int, Int, Int, Int) {
+  /// Heuristic values of the initial state: (h_max, h_add, h_FF, goal count, blind).
+  public static func initialHeuristics(_ task: GroundTask) -> (hmax: Int, hadd: Int, hff: Int, goalCount: Int, blind: Int) {
+    func go<S: PlanningState>(_ p: PlanningProblem<S>) -> (Int, Int, Int, Int, Int) {
       (MaxHeuristic<S>(task).estimate(p.start), AdditiveHeuristic<S>(task).estimate(p.start),
+       FFHeuristic<S>(task).estimate(p.start),
        GoalCountHeuristic<S>(task).estimate(p.start), BlindHeuristic<S>(task).estimate(p.start))
     }
     switch task.wordCount {

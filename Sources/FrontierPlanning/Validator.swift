@@ -59,13 +59,17 @@ public struct PlanValidator: Sendable {
   public var initialState: Set<GroundAtomName> { Set(task.problem.initialAtoms) }
 
   /// Checks `plan` from the initial state.
-  public func validate(_ plan: [PlanStep]) -> ValidationReport {
+  public func validate(_ plan: [PlanStep]) -> ValidationReport { simulate(plan).report }
+
+  /// Runs `plan` from the initial state: the report and the state reached (after the last
+  /// executable step).
+  public func simulate(_ plan: [PlanStep]) -> (report: ValidationReport, state: Set<GroundAtomName>) {
     var state = initialState
     var cost = 0
     for (i, step) in plan.enumerated() {
       let at = step.location.map { " (line \($0.line))" } ?? ""
-      func fail(_ m: String) -> ValidationReport {
-        ValidationReport(isValid: false, cost: cost, failedStep: i, message: "step \(i + 1)\(at) \(step): \(m)")
+      func fail(_ m: String) -> (report: ValidationReport, state: Set<GroundAtomName>) {
+        (ValidationReport(isValid: false, cost: cost, failedStep: i, message: "step \(i + 1)\(at) \(step): \(m)"), state)
       }
       guard let schema = task.domain.action(named: step.action) else { return fail("unknown action '\(step.action)'") }
       guard schema.parameters.count == step.arguments.count else {
@@ -93,11 +97,11 @@ public struct PlanValidator: Sendable {
       cost += task.usesActionCosts ? stepCost : 1
     }
     guard holds(task.problem.goal, in: state, [:]) else {
-      return ValidationReport(
+      return (ValidationReport(
         isValid: false, cost: cost, failedStep: nil,
-        message: "goal not satisfied after the plan\(unsatisfied(task.problem.goal, state, [:]).map { ": \($0)" } ?? "")")
+        message: "goal not satisfied after the plan\(unsatisfied(task.problem.goal, state, [:]).map { ": \($0)" } ?? "")"), state)
     }
-    return ValidationReport(isValid: true, cost: cost, failedStep: nil, message: "plan valid")
+    return (ValidationReport(isValid: true, cost: cost, failedStep: nil, message: "plan valid"), state)
   }
 
   func value(_ t: Term, _ env: [String: String]) -> String {
