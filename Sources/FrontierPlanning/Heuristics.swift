@@ -84,32 +84,57 @@ struct FactEntry: Comparable {
 }
 
 /// Scratch memory of the relaxed exploration, reused across evaluations.
+///
+/// Per-fact and per-operator arrays are raw buffers behind `let` pointers: a class's `var`
+/// arrays cost a dynamic exclusivity check per access (measured: ~70% of h_FF time). The
+/// growable lists are moved out into locals for the duration of an evaluation.
 @usableFromInline
 final class RelaxationScratch {
-  @usableFromInline var factCost: ContiguousArray<Int>
-  @usableFromInline var closed: ContiguousArray<Bool>
-  @usableFromInline var unsatisfied: ContiguousArray<Int32>
-  @usableFromInline var accumulated: ContiguousArray<Int>
+  @usableFromInline let factCost: UnsafeMutablePointer<Int>
+  @usableFromInline let closed: UnsafeMutablePointer<Bool>
+  @usableFromInline let unsatisfied: UnsafeMutablePointer<Int32>
+  @usableFromInline let accumulated: UnsafeMutablePointer<Int>
   /// The operator that first reached each fact at its final cost (for h_FF).
-  @usableFromInline var achiever: ContiguousArray<Int32>
-  @usableFromInline var heap: BinaryHeap<FactEntry>
+  @usableFromInline let achiever: UnsafeMutablePointer<Int32>
   /// h_FF: facts already visited by the relaxed-plan extraction, actions in the plan.
-  @usableFromInline var factMarked: ContiguousArray<Bool>
-  @usableFromInline var actionMarked: ContiguousArray<Bool>
+  @usableFromInline let factMarked: UnsafeMutablePointer<Bool>
+  @usableFromInline let actionMarked: UnsafeMutablePointer<Bool>
+  @usableFromInline var heap: BinaryHeap<FactEntry>
   @usableFromInline var markedActions: ContiguousArray<Int32> = []
   @usableFromInline var stack: ContiguousArray<Int32> = []
   /// h_FF: the preferred operators of the last evaluated state.
   @usableFromInline var preferred: ContiguousArray<Int32> = []
+  let factCount: Int
+  let operatorCount: Int
+  let actionCount: Int
 
   @usableFromInline init(_ r: RelaxedTask) {
-    factMarked = ContiguousArray(repeating: false, count: r.factCount)
-    actionMarked = ContiguousArray(repeating: false, count: r.actionCount)
-    factCost = ContiguousArray(repeating: Int.infinity, count: r.factCount)
-    closed = ContiguousArray(repeating: false, count: r.factCount)
-    unsatisfied = ContiguousArray(repeating: 0, count: r.operatorCount)
-    accumulated = ContiguousArray(repeating: 0, count: r.operatorCount)
-    achiever = ContiguousArray(repeating: -1, count: r.factCount)
+    factCount = r.factCount
+    operatorCount = r.operatorCount
+    actionCount = r.actionCount
+    func make<T>(_ n: Int, _ v: T) -> UnsafeMutablePointer<T> {
+      let p = UnsafeMutablePointer<T>.allocate(capacity: Swift.max(1, n))
+      p.initialize(repeating: v, count: Swift.max(1, n))
+      return p
+    }
+    factCost = make(r.factCount, Int.infinity)
+    closed = make(r.factCount, false)
+    achiever = make(r.factCount, -1)
+    factMarked = make(r.factCount, false)
+    unsatisfied = make(r.operatorCount, 0)
+    accumulated = make(r.operatorCount, 0)
+    actionMarked = make(r.actionCount, false)
     heap = BinaryHeap(minimumCapacity: r.factCount)
+  }
+
+  deinit {
+    factCost.deallocate()
+    closed.deallocate()
+    achiever.deallocate()
+    factMarked.deallocate()
+    unsatisfied.deallocate()
+    accumulated.deallocate()
+    actionMarked.deallocate()
   }
 }
 
@@ -123,31 +148,32 @@ extension RelaxedTask {
   func explore<S: PlanningState>(_ s: S, maximum: Bool, scratch: RelaxationScratch) -> Int {
     let inf = Int.infinity
     let n = factCount
-    for f in 0..<n {
-      scratch.factCost[f] = inf
-      scratch.closed[f] = false
-      scratch.achiever[f] = -1
-    }
+    scratch.factCost.update(repeating: inf, count: n)
+    scratch.closed.update(repeating: false, count: n)
+    scratch.achiever.update(repeating: -1, count: n)
     for o in 0..<operatorCount {
       scratch.unsatisfied[o] = opPreStart[o + 1] - opPreStart[o]
       scratch.accumulated[o] = 0
     }
-    scratch.heap.removeAll()
+    var heap = scratch.heap
+    scratch.heap = BinaryHeap()
+    defer { scratch.heap = heap }
+    heap.removeAll()
     for f in 0..<n where s.contains(Int32(f)) {
       scratch.factCost[f] = 0
-      scratch.heap.push(FactEntry(cost: 0, fact: Int32(f)))
+      heap.push(FactEntry(cost: 0, fact: Int32(f)))
     }
     for o in 0..<operatorCount where scratch.unsatisfied[o] == 0 {
       let f = Int(opEffect[o])
       if opCost[o] < scratch.factCost[f] {
         scratch.factCost[f] = opCost[o]
         scratch.achiever[f] = Int32(o)
-        scratch.heap.push(FactEntry(cost: opCost[o], fact: Int32(f)))
+        heap.push(FactEntry(cost: opCost[o], fact: Int32(f)))
       }
     }
     var goalsLeft = 0
     for g in goal where !s.contains(g) { goalsLeft += 1 }
-    while goalsLeft > 0, let e = scratch.heap.popMin() {
+    while goalsLeft > 0, let e = heap.popMin() {
       let f = Int(e.fact)
       if scratch.closed[f] || e.cost > scratch.factCost[f] { continue }
       scratch.closed[f] = true
@@ -167,7 +193,7 @@ extension RelaxedTask {
           if v < scratch.factCost[q] {
             scratch.factCost[q] = v
             scratch.achiever[q] = Int32(o)
-            scratch.heap.push(FactEntry(cost: v, fact: Int32(q)))
+            heap.push(FactEntry(cost: v, fact: Int32(q)))
           }
         }
       }
@@ -193,24 +219,35 @@ extension RelaxedTask {
   @inlinable
   func relaxedPlan<S: PlanningState>(_ s: S, scratch: RelaxationScratch) -> Int {
     let hadd = explore(s, maximum: false, scratch: scratch)
-    scratch.preferred.removeAll(keepingCapacity: true)
+    var preferred = scratch.preferred
+    var marked = scratch.markedActions
+    var stack = scratch.stack
+    scratch.preferred = []
+    scratch.markedActions = []
+    scratch.stack = []
+    defer {
+      scratch.preferred = preferred
+      scratch.markedActions = marked
+      scratch.stack = stack
+    }
+    preferred.removeAll(keepingCapacity: true)
     if hadd >= Int.infinity { return Int.infinity }
-    for a in scratch.markedActions { scratch.actionMarked[Int(a)] = false }
-    scratch.markedActions.removeAll(keepingCapacity: true)
-    for f in 0..<factCount { scratch.factMarked[f] = false }
-    scratch.stack.removeAll(keepingCapacity: true)
+    for a in marked { scratch.actionMarked[Int(a)] = false }
+    marked.removeAll(keepingCapacity: true)
+    scratch.factMarked.update(repeating: false, count: factCount)
+    stack.removeAll(keepingCapacity: true)
     for g in goal where !s.contains(g) && !scratch.factMarked[Int(g)] {
       scratch.factMarked[Int(g)] = true
-      scratch.stack.append(g)
+      stack.append(g)
     }
     var h = 0
-    while let f = scratch.stack.popLast() {
+    while let f = stack.popLast() {
       let o = Int(scratch.achiever[Int(f)])
       if o < 0 { continue }
       let a = Int(opAction[o])
       if !scratch.actionMarked[a] {
         scratch.actionMarked[a] = true
-        scratch.markedActions.append(Int32(a))
+        marked.append(Int32(a))
         h += opCost[o]
       }
       var applicable = true
@@ -220,10 +257,10 @@ extension RelaxedTask {
         applicable = false
         if !scratch.factMarked[Int(p)] {
           scratch.factMarked[Int(p)] = true
-          scratch.stack.append(p)
+          stack.append(p)
         }
       }
-      if applicable && !scratch.preferred.contains(Int32(a)) { scratch.preferred.append(Int32(a)) }
+      if applicable && !preferred.contains(Int32(a)) { preferred.append(Int32(a)) }
     }
     return h
   }
