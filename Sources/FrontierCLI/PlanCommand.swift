@@ -106,7 +106,8 @@ struct Plan: AsyncParsableCommand {
       throw InputError(error)
     }
     let groundingSeconds = seconds(clock.now - t0)
-    var limits = SearchLimits()
+    // Planning expansions are costly (heuristic evaluations): check the clock often.
+    var limits = SearchLimits(checkInterval: 128)
     if let t = timeLimit { limits.maxDuration = .milliseconds(Int64(t * 1000)) }
     if let m = memoryLimit { limits.maxMemoryBytes = m * 1_048_576 }
     let config = PlannerConfiguration(search: search.value, weight: weight, options: SearchOptions(limits: limits))

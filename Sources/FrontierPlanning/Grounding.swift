@@ -124,6 +124,20 @@ struct GrounderRun {
 
   var goalConjunction = NConjunction()
 
+  /// Positive literals, static ones first (they filter cheaply).
+  static func orderedPositives(_ conj: NConjunction, _ statics: Set<Int>) -> [NLiteral] {
+    let pos = conj.literals.filter { $0.positive }
+    return pos.filter { statics.contains($0.predicate) } + pos.filter { !statics.contains($0.predicate) }
+  }
+
+  func fluentCount(_ positives: [NLiteral]) -> Int {
+    positives.reduce(0) { $0 + (staticPredicates.contains($1.predicate) ? 0 : 1) }
+  }
+
+  /// Per predicate: facts before `previousMark` are old, up to `currentMark` known.
+  var previousMark: [Int] = []
+  var currentMark: [Int] = []
+
   func holdsStatic(_ l: NLiteral, _ b: [Int32]) -> Bool {
     let args = l.args.map { $0 >= 0 ? $0 : b[Int(-$0 - 1)] }
     return staticFacts.contains(FactKey(predicate: Int32(l.predicate), args: args)) == l.positive
@@ -134,10 +148,13 @@ struct GrounderRun {
   /// Enumerates bindings of `vars` (unbound in `binding`, marked -1) such that every
   /// positive literal of `conj` is a static or reached fact (`relaxed`: negative fluent
   /// literals ignored), static negative literals and equalities hold.
+  /// Semi-naive evaluation: with `delta >= 0`, the `delta`-th positive fluent literal
+  /// matches only facts new in the last round, earlier fluent literals only older facts,
+  /// later ones any fact; so each binding is produced in exactly one round. `delta == -1`
+  /// matches every fact.
   func enumerate(_ conj: NConjunction, variant v: Int, vars: [Int], binding: inout [Int32],
-                 emit: (inout [Int32]) -> Void) {
-    let positives = conj.literals.filter { $0.positive }
-      .sorted { staticPredicates.contains($0.predicate) && !staticPredicates.contains($1.predicate) }
+                 delta: Int = -1, emit: (inout [Int32]) -> Void) {
+    let positives = Self.orderedPositives(conj, staticPredicates)
     func rec(_ i: Int, _ binding: inout [Int32]) {
       if i == positives.count {
         bindRest(0, &binding)
@@ -147,7 +164,20 @@ struct GrounderRun {
       let k = lit.args.count
       var newly: [Int] = []
       newly.reserveCapacity(k)
-      for args in byPredicate[lit.predicate] {
+      let facts = byPredicate[lit.predicate]
+      var range = 0..<facts.count
+      if delta >= 0 && !staticPredicates.contains(lit.predicate) {
+        let fluentIndex = i - (positives.count - fluentCount(positives))
+        let p = lit.predicate
+        if fluentIndex < delta {
+          range = 0..<previousMark[p]
+        } else if fluentIndex == delta {
+          range = previousMark[p]..<currentMark[p]
+        } else {
+          range = 0..<currentMark[p]
+        }
+      }
+      for args in facts[range] {
         var ok = true
         for j in 0..<k {
           let a = lit.args[j]
@@ -200,49 +230,63 @@ struct GrounderRun {
     stats.variants = variants.count
     stats.staticFacts = staticFacts.count
     var pendingSet: Set<FactKey> = []
+    previousMark = Array(repeating: 0, count: byPredicate.count)
+    currentMark = byPredicate.map(\.count)
+    let fluentPositives = variants.map { fluentCount(Self.orderedPositives($0.precondition, staticPredicates)) }
     while true {
       stats.rounds += 1
-      var changed = false
-      // New ground actions.
+      let firstRound = stats.rounds == 1
+      let oldActions = groundActions.count
+      // New ground actions: bindings that use at least one fact new since the last round.
       for v in variants.indices {
         let va = variants[v]
-        var binding = [Int32](repeating: -1, count: va.variableTypes.count)
+        let m = fluentPositives[v]
+        if m == 0 && !firstRound { continue }
         let vars = Array(0..<va.parameterCount) + va.precondition.variables
         var found: [[Int32]] = []
-        enumerate(va.precondition, variant: v, vars: vars, binding: &binding) { b in
-          var key = [Int32(v)]
-          key.append(contentsOf: vars.map { b[$0] })
-          found.append(key)
+        for d in (m == 0 ? -1..<0 : 0..<m) {
+          var binding = [Int32](repeating: -1, count: va.variableTypes.count)
+          enumerate(va.precondition, variant: v, vars: vars, binding: &binding, delta: firstRound ? -1 : d) { b in
+            var key = [Int32(v)]
+            key.append(contentsOf: vars.map { b[$0] })
+            found.append(key)
+          }
+          if firstRound { break }
         }
         for key in found where actionSeen.insert(key).inserted {
           var b = [Int32](repeating: -1, count: va.variableTypes.count)
           for (i, vi) in vars.enumerated() { b[vi] = key[i + 1] }
           groundActions.append((v, b))
-          changed = true
         }
       }
-      // Effects of every ground action under the current reachable set.
+      // Add effects: all of them for new actions; for older ones only conditional effects
+      // whose condition uses a fact new since the last round.
       for (ai, ga) in groundActions.enumerated() {
+        let isNew = ai >= oldActions
         let va = variants[ga.variant]
-        for (ei, e) in va.effects.enumerated() where e.isAdd {
-          var b = ga.binding
+        for e in va.effects where e.isAdd {
+          let m = fluentCount(Self.orderedPositives(e.condition, staticPredicates))
+          if !isNew && m == 0 { continue }
           var adds: [FactKey] = []
-          enumerate(e.condition, variant: ga.variant, vars: e.variables, binding: &b) { bb in
-            adds.append(FactKey(predicate: Int32(e.atom.predicate), args: e.atom.args.map { resolve($0, bb) }))
+          for d in (isNew ? -1..<0 : 0..<m) {
+            var b = ga.binding
+            enumerate(e.condition, variant: ga.variant, vars: e.variables, binding: &b, delta: d) { bb in
+              adds.append(FactKey(predicate: Int32(e.atom.predicate), args: e.atom.args.map { resolve($0, bb) }))
+            }
           }
-          _ = ai
-          _ = ei
           for k in adds where !reached.contains(k) && pendingSet.insert(k).inserted {
             pending.append(k)
           }
         }
       }
-      if !pending.isEmpty { changed = true }
+      let changed = !pending.isEmpty || groundActions.count > oldActions
       for k in pending where reached.insert(k).inserted {
         byPredicate[Int(k.predicate)].append(k.args)
       }
       pending.removeAll()
       pendingSet.removeAll()
+      previousMark = currentMark
+      currentMark = byPredicate.map(\.count)
       if !changed { break }
     }
     return try build(stats)
