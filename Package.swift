@@ -11,6 +11,7 @@ let package = Package(
   products: [
     .library(name: "FrontierCore", targets: ["FrontierCore"]),
     .library(name: "FrontierStateSearch", targets: ["FrontierStateSearch"]),
+    .library(name: "FrontierPlanning", targets: ["FrontierPlanning"]),
     .library(name: "FrontierVectorSearch", targets: ["FrontierVectorSearch"]),
     .executable(name: "frontier", targets: ["frontier"]),
   ],
@@ -23,9 +24,12 @@ let package = Package(
     .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(name: "FrontierVectorSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(
+      name: "FrontierPlanning", dependencies: ["FrontierCore", "FrontierStateSearch"],
+      swiftSettings: strictSettings),
+    .target(
       name: "FrontierCLI",
       dependencies: [
-        "FrontierCore", "FrontierStateSearch", "FrontierVectorSearch",
+        "FrontierCore", "FrontierStateSearch", "FrontierPlanning", "FrontierVectorSearch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],
@@ -39,6 +43,13 @@ let package = Package(
       name: "FrontierStateSearchTests",
       dependencies: [
         "FrontierCore", "FrontierStateSearch",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierPlanningTests",
+      dependencies: [
+        "FrontierCore", "FrontierStateSearch", "FrontierPlanning",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strictSettings),

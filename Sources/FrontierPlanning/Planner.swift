@@ -1,0 +1,126 @@
+public import FrontierCore
+public import FrontierStateSearch
+
+/// Search configurations over the shared state-space engine.
+public enum PlannerSearch: String, Sendable, Hashable, CaseIterable {
+  /// A* with the blind heuristic (uniform-cost search in effect); optimal.
+  case astarBlind = "astar-blind"
+  /// A* with h_max; optimal.
+  case astarHmax = "astar-hmax"
+  /// Greedy best-first search with h_add; satisficing.
+  case gbfsHadd = "gbfs-hadd"
+  /// Greedy best-first search with h_FF (preferred operators not used yet); satisficing.
+  case gbfsFF = "gbfs-ff"
+  /// Greedy best-first search with goal count; satisficing.
+  case gbfsGoalCount = "gbfs-goalcount"
+  /// Weighted A* with h_add (weight from the configuration); satisficing.
+  case wastarHadd = "wastar-hadd"
+  /// Breadth-first search; optimal for unit costs only.
+  case bfs
+}
+
+/// How to plan.
+public struct PlannerConfiguration: Sendable, Hashable {
+  public var search: PlannerSearch
+  public var weight: Double
+  public var options: SearchOptions
+  public init(search: PlannerSearch = .gbfsHadd, weight: Double = 2, options: SearchOptions = .init()) {
+    self.search = search
+    self.weight = weight
+    self.options = options
+  }
+}
+
+/// What planning produced.
+public enum PlanOutcome: Sendable, Hashable {
+  case solved
+  /// No plan exists (relaxed reachability or an exhausted complete search proved it).
+  case unsolvable
+  case stopped(StopReason)
+}
+
+/// A plan (action ids of the ground task) with the search's statistics.
+public struct PlanResult: Sendable {
+  public var outcome: PlanOutcome
+  public var plan: [Int32]?
+  public var cost: Int?
+  public var statistics: SearchStatistics
+  /// The heuristic value of the initial state (nil for breadth-first search).
+  public var initialHeuristic: Int?
+}
+
+/// Runs a configuration on a ground task, choosing the state representation by size.
+public enum Planner {
+  public static func solve(_ task: GroundTask, configuration: PlannerConfiguration = .init()) -> PlanResult {
+    if task.goalUnreachable {
+      return PlanResult(outcome: .unsolvable, plan: nil, cost: nil, statistics: SearchStatistics(), initialHeuristic: nil)
+    }
+    switch task.wordCount {
+    case 1: return run(PlanningProblem<SmallPlanningState>(task), configuration)
+    case 2...4: return run(PlanningProblem<MediumPlanningState>(task), configuration)
+    default: return run(PlanningProblem<WidePlanningState>(task), configuration)
+    }
+  }
+
+  static func run<S: PlanningState>(_ p: PlanningProblem<S>, _ c: PlannerConfiguration) -> PlanResult {
+    let task = p.task
+    let o = c.options
+    var hInit: Int? = nil
+    let result: SearchResult<S, Int>
+    switch c.search {
+    case .astarBlind:
+      let h = BlindHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = aStar(p, heuristic: h, options: o)
+    case .astarHmax:
+      let h = MaxHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = aStar(p, heuristic: h, options: o)
+    case .gbfsHadd:
+      let h = AdditiveHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = greedyBestFirstSearch(p, heuristic: h, options: o)
+    case .gbfsFF:
+      let h = FFHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = greedyBestFirstSearch(p, heuristic: h, options: o)
+    case .gbfsGoalCount:
+      let h = GoalCountHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = greedyBestFirstSearch(p, heuristic: h, options: o)
+    case .wastarHadd:
+      let h = AdditiveHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      var wo = o
+      wo.reopenClosed = false
+      result = weightedAStar(p, heuristic: h, weight: c.weight, options: wo)
+    case .bfs:
+      result = breadthFirstSearch(p, options: o)
+    }
+    switch result.outcome {
+    case .solved(let path, _):
+      guard let plan = p.plan(along: path) else {
+        preconditionFailure("plan extraction failed: a step of the path has no action")
+      }
+      return PlanResult(outcome: .solved, plan: plan, cost: task.cost(of: plan), statistics: result.statistics, initialHeuristic: hInit)
+    case .exhausted:
+      return PlanResult(outcome: .unsolvable, plan: nil, cost: nil, statistics: result.statistics, initialHeuristic: hInit)
+    case .stopped(let r):
+      return PlanResult(outcome: .stopped(r), plan: nil, cost: nil, statistics: result.statistics, initialHeuristic: hInit)
+    }
+  }
+
+  /// Heuristic values of the initial state: (h_max, h_add, h_FF, goal count, blind).
+  public static func initialHeuristics(_ task: GroundTask) -> (hmax: Int, hadd: Int, hff: Int, goalCount: Int, blind: Int) {
+    func go<S: PlanningState>(_ p: PlanningProblem<S>) -> (Int, Int, Int, Int, Int) {
+      (MaxHeuristic<S>(task).estimate(p.start), AdditiveHeuristic<S>(task).estimate(p.start),
+       FFHeuristic<S>(task).estimate(p.start),
+       GoalCountHeuristic<S>(task).estimate(p.start), BlindHeuristic<S>(task).estimate(p.start))
+    }
+    switch task.wordCount {
+    case 1: return go(PlanningProblem<SmallPlanningState>(task))
+    case 2...4: return go(PlanningProblem<MediumPlanningState>(task))
+    default: return go(PlanningProblem<WidePlanningState>(task))
+    }
+  }
+}
