@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrontierCore
+import FrontierPlanning
 import FrontierStateSearch
 
 /// Locates the data bundled with the CLI (Korf's instances, MovingAI maps).
@@ -86,6 +87,31 @@ extension CommonSolveOptions {
 enum DemoSections {
   static func extra(quick: Bool) async throws {
     try grids(quick: quick)
+    Console.line("")
+    try planning(quick: quick)
+  }
+
+  static func planning(quick: Bool) throws {
+    Console.line("4. PDDL planning (the classical planner of LLM+P): PlanBench Blocksworld, plans validated")
+    let domain = try BundledData.url("blocksworld-domain.pddl").path
+    for i in quick ? [1] : [1, 250, 500] {
+      let problem = try BundledData.url("blocksworld-\(i).pddl").path
+      let task = try loadPlanningTask(domain: domain, problem: problem, strict: false)
+      let ground: GroundTask
+      do { ground = try Grounder.ground(task) } catch { throw InputError(error) }
+      for search in [PlannerSearch.gbfsFF, .astarHmax] {
+        let r = Planner.solve(ground, configuration: PlannerConfiguration(search: search))
+        var valid = "no plan"
+        if let plan = r.plan {
+          let report = PlanValidator(task: task).validate(try PlanValidator.parsePlan(ground.ipcPlan(plan)))
+          valid = report.isValid ? "valid" : "INVALID"
+        }
+        Console.line(
+          "   instance-\(i) " + pad(search.rawValue, 11, right: false) + " cost " + pad(r.cost.map(String.init) ?? "-", 3)
+            + "  expanded " + pad(grouped(r.statistics.expanded), 8) + "  " + valid)
+      }
+    }
+    Console.line("   (gbfs-ff: greedy best-first with h_FF, satisficing; astar-hmax: optimal)")
   }
 
   static func grids(quick: Bool) throws {
