@@ -13,7 +13,7 @@ let korf19 = [7, 11, 8, 3, 14, 0, 6, 15, 1, 4, 13, 9, 5, 12, 2, 10]
 
 let benchmarks: @Sendable () -> Void = {
   Benchmark.defaultConfiguration = .init(
-    metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .memoryLeaked, .retainCount],
+    metrics: [.wallClock, .cpuTotal, .mallocCountTotal],
     maxDuration: .seconds(5), maxIterations: 20)
 
   for (name, tiles) in [("korf19", korf19), ("korf18", korf18)] {
@@ -22,9 +22,8 @@ let benchmarks: @Sendable () -> Void = {
     Benchmark(
       "IDA* Manhattan 15-puzzle \(name)",
       configuration: .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .retainCount,
-                  .custom("generated", polarity: .prefersLarger, useScalingFactor: false),
-                  .custom("mallocs per million generated", polarity: .prefersSmaller, useScalingFactor: false)],
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal,
+                  .custom("generated", polarity: .prefersLarger, useScalingFactor: false)],
         maxDuration: .seconds(10), maxIterations: 5)
     ) { benchmark in
       let r = idaStar(puzzle, heuristic: h)
