@@ -155,8 +155,8 @@ public struct GridMap: Sendable, Equatable, CustomStringConvertible {
   /// - Precondition: `width, height ≥ 1` and `width * height ≤ maximumCellCount`.
   public init(width: Int, height: Int, isPassable: (_ x: Int, _ y: Int) -> Bool) {
     precondition(width >= 1 && height >= 1, "a grid map needs at least one row and column")
-    precondition(width.multipliedReportingOverflow(by: height).partialValue <= Self.maximumCellCount
-      && !width.multipliedReportingOverflow(by: height).overflow, "grid map too large")
+    let (cells, overflow) = width.multipliedReportingOverflow(by: height)
+    precondition(!overflow && cells <= Self.maximumCellCount, "grid map too large")
     var terrain = ContiguousArray<UInt8>(repeating: UInt8(ascii: "@"), count: width * height)
     var passable = ContiguousArray<UInt8>(repeating: 0, count: width * height)
     for y in 0..<height {
