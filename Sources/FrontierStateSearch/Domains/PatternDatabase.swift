@@ -167,12 +167,21 @@ public struct PatternDatabase: Sendable {
   /// Builds the database of `tiles` on a `rows × columns` board.
   ///
   /// - Parameter progress: called once per breadth-first layer, on the calling thread.
-  /// - Throws: ``PatternDatabaseError`` (`invalidPattern`, `tooLarge`) for a bad pattern.
+  /// - Throws: ``PatternDatabaseError``: `invalidPattern` for a bad pattern, `tooLarge` if
+  ///   the table would exceed 2³² entries or the build more memory than the machine has.
   public init(
     rows: Int, columns: Int, tiles: [Int], progress: ((BuildProgress) -> Void)? = nil
   ) throws(PatternDatabaseError) {
     let sorted = try Self._validate(rows: rows, columns: columns, tiles: tiles)
     let entries = try Self._entryCount(cells: rows * columns, tiles: sorted.count)
+    let needed = _PatternDatabaseBuilder.bytesNeeded(cells: rows * columns, entries: entries)
+    let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
+    if physical > 0 && needed > physical {
+      throw PatternDatabaseError(
+        .tooLarge,
+        "building a \(sorted.count)-tile pattern on \(rows)x\(columns) needs \(needed >> 20) MiB, more than this machine's \(physical >> 20) MiB"
+      )
+    }
     let table = _PatternTable(count: entries)
     try _PatternDatabaseBuilder.build(
       rows: rows, columns: columns, tiles: sorted, into: table.base, entries: entries,
@@ -352,6 +361,13 @@ internal struct _ZeroedPages {
 /// in the table if the placement has none yet, and opens the unseen (placement, cell)
 /// pairs reached by sliding a pattern tile into the region.
 internal enum _PatternDatabaseBuilder {
+  /// Table plus search array, in bytes.
+  static func bytesNeeded(cells n: Int, entries: Int) -> Int {
+    var shift = 0
+    while 1 << shift < n { shift += 1 }
+    return entries &+ (((entries &<< shift) &+ 31) &>> 5) &* 8
+  }
+
   static func build(
     rows: Int, columns: Int, tiles: [Int], into table: UnsafeMutablePointer<UInt8>,
     entries: Int, progress: ((PatternDatabase.BuildProgress) -> Void)?
