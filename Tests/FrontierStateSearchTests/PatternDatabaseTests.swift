@@ -410,6 +410,10 @@ private func loadError(_ path: String) -> PatternDatabaseError? {
     #expect(e?.kind == .invalidPattern)
     #expect(e?.message.contains(text) == true, "\(String(describing: e))")
   }
+  let huge = #expect(throws: PatternDatabaseError.self) {
+    try PatternDatabase(rows: 5, columns: 5, tiles: Array(1...8))
+  }
+  #expect(huge?.kind == .tooLarge)
   let overlap = #expect(throws: PatternDatabaseError.self) {
     try AdditivePatternDatabases.build(partition: [[1, 2], [2, 3]], puzzle: eightPuzzle)
   }

@@ -108,13 +108,15 @@ internal final class _PatternTable: @unchecked Sendable {
 /// *(placement, connected region of the blank among the non-pattern cells)*. Moving the
 /// blank inside its region is free, so a region is one state; sliding a pattern tile into
 /// an adjacent region cell costs 1. The 0-1 BFS of the cost model is therefore a plain
-/// layered BFS on these states. Regions are flood-filled with bit masks, and three bit
-/// arrays (seen, this layer, next layer) with one slot per (placement, lowest cell of the
-/// region) hold the search, so it allocates nothing per state.
+/// layered BFS on these states. Two bits per (placement, blank cell) hold the search
+/// (unseen, open in an even or odd layer, closed); regions are flood-filled with bit masks
+/// and closed whole when expanded; a child's index is derived from its parent's. Nothing
+/// is allocated per state. See `Guides/PatternDatabase.md`.
 ///
-/// - Complexity: building is O(S·k·(k + d)) for S abstract states, k pattern tiles and
-///   regions of diameter d, with about `E·(1 + 3·2^⌈log₂(n−k)⌉/8)` bytes for `E` entries;
-///   a lookup is O(k).
+/// - Complexity: building is O(S·(k + c)) for S abstract states with c cells in their
+///   regions and children, plus one scan of the search array per layer, in
+///   `E·(1 + 2^⌈log₂ n⌉/4)` bytes for `E` entries (2.6 GB for the 8-tile pattern of the
+///   15-puzzle); a lookup is O(k).
 public struct PatternDatabase: Sendable {
   /// Board rows.
   public let rows: Int
@@ -152,9 +154,9 @@ public struct PatternDatabase: Sendable {
   public struct BuildProgress: Sendable, Hashable {
     /// The layer just finished: its states are `depth` pattern moves from the goal.
     public var depth: Int
-    /// Abstract states (placement, blank region) first reached in this layer.
+    /// Abstract states (placement, blank region) at this depth, each expanded once.
     public var statesAtDepth: Int
-    /// Abstract states reached so far.
+    /// Abstract states expanded so far.
     public var statesSeen: Int
     /// Placements whose value is known so far.
     public var entriesFilled: Int
@@ -165,12 +167,21 @@ public struct PatternDatabase: Sendable {
   /// Builds the database of `tiles` on a `rows × columns` board.
   ///
   /// - Parameter progress: called once per breadth-first layer, on the calling thread.
-  /// - Throws: ``PatternDatabaseError`` (`invalidPattern`, `tooLarge`) for a bad pattern.
+  /// - Throws: ``PatternDatabaseError``: `invalidPattern` for a bad pattern, `tooLarge` if
+  ///   the table would exceed 2³² entries or the build more memory than the machine has.
   public init(
     rows: Int, columns: Int, tiles: [Int], progress: ((BuildProgress) -> Void)? = nil
   ) throws(PatternDatabaseError) {
     let sorted = try Self._validate(rows: rows, columns: columns, tiles: tiles)
     let entries = try Self._entryCount(cells: rows * columns, tiles: sorted.count)
+    let needed = _PatternDatabaseBuilder.bytesNeeded(cells: rows * columns, entries: entries)
+    let physical = Int(sysconf(Int32(_SC_PHYS_PAGES))) &* Int(sysconf(Int32(_SC_PAGESIZE)))
+    if physical > 0 && needed > physical {
+      throw PatternDatabaseError(
+        .tooLarge,
+        "building a \(sorted.count)-tile pattern on \(rows)x\(columns) needs \(needed >> 20) MiB, more than this machine's \(physical >> 20) MiB"
+      )
+    }
     let table = _PatternTable(count: entries)
     try _PatternDatabaseBuilder.build(
       rows: rows, columns: columns, tiles: sorted, into: table.base, entries: entries,
@@ -350,6 +361,13 @@ internal struct _ZeroedPages {
 /// in the table if the placement has none yet, and opens the unseen (placement, cell)
 /// pairs reached by sliding a pattern tile into the region.
 internal enum _PatternDatabaseBuilder {
+  /// Table plus search array, in bytes.
+  static func bytesNeeded(cells n: Int, entries: Int) -> Int {
+    var shift = 0
+    while 1 << shift < n { shift += 1 }
+    return entries &+ (((entries &<< shift) &+ 31) &>> 5) &* 8
+  }
+
   static func build(
     rows: Int, columns: Int, tiles: [Int], into table: UnsafeMutablePointer<UInt8>,
     entries: Int, progress: ((PatternDatabase.BuildProgress) -> Void)?
@@ -1064,8 +1082,8 @@ public enum PatternDatabaseCacheEvent: Sendable {
 }
 
 extension AdditivePatternDatabases {
-  /// Korf & Felner's 7-8 partition of the 15-puzzle: tiles 1–7 (the top two rows) and
-  /// 8–15 (the bottom two), with the blank's goal in the top-left corner.
+  /// Korf & Felner's 7-8 partition of the 15-puzzle: tiles 1–7 (the top two rows but the
+  /// blank's corner) and 8–15 (the bottom two rows).
   public static let korfFelner78Partition: [[Int]] = [Array(1...7), Array(8...15)]
 
   /// A small partition for a board, or nil if none is defined: 2x3 `{1,2} {3,4,5}`,
@@ -1080,11 +1098,26 @@ extension AdditivePatternDatabases {
     }
   }
 
+  /// Checks every pattern and that no tile is in two, before anything is built.
+  internal static func _validate(partition: [[Int]], puzzle: SlidingTilePuzzle)
+    throws(PatternDatabaseError)
+  {
+    var seen = Set<Int>()
+    for tiles in partition {
+      _ = try PatternDatabase._validate(rows: puzzle.rows, columns: puzzle.columns, tiles: tiles)
+      for t in tiles where !seen.insert(t).inserted {
+        throw PatternDatabaseError(
+          .invalidPattern, "tile \(t) is in two patterns; additive patterns must be disjoint")
+      }
+    }
+  }
+
   /// Builds a database for each pattern of `partition` (nothing is cached).
   public static func build(
     partition: [[Int]], puzzle: SlidingTilePuzzle,
     progress: ((_ tiles: [Int], _ progress: PatternDatabase.BuildProgress) -> Void)? = nil
   ) throws(PatternDatabaseError) -> AdditivePatternDatabases {
+    try _validate(partition: partition, puzzle: puzzle)
     var dbs: [PatternDatabase] = []
     for tiles in partition {
       let report = progress.map { p in { (b: PatternDatabase.BuildProgress) in p(tiles, b) } }
@@ -1108,6 +1141,7 @@ extension AdditivePatternDatabases {
     partition: [[Int]], puzzle: SlidingTilePuzzle, cacheDirectory: String,
     progress: ((PatternDatabaseCacheEvent) -> Void)? = nil
   ) throws(PatternDatabaseError) -> AdditivePatternDatabases {
+    try _validate(partition: partition, puzzle: puzzle)
     var dbs: [PatternDatabase] = []
     for tiles in partition {
       let sorted = try PatternDatabase._validate(
