@@ -34,6 +34,9 @@ enum TileHeuristicName: String, ExpressibleByArgument, CaseIterable, Sendable {
   /// Additive pattern databases with the standard partition of the board
   /// (2x3, 3x3, 3x4, 4x4).
   case pdb
+  /// The 7-8 databases, maximised with the lookup of the board mirrored about the main
+  /// diagonal (Felner, Korf & Hanan 2004).
+  case pdb78Reflected = "pdb-7-8-reflected"
 }
 
 /// Options shared by the `solve` subcommands.
@@ -171,14 +174,21 @@ struct SolveSlidingTile: AsyncParsableCommand {
     var list = try SlidingTileInstanceReader.parse(text, file: instances, rows: rows, columns: columns)
     if let n = count { list = Array(list.prefix(n)) }
     let report = SolveReport(json: common.json, title: "sliding-tile \(algorithm.rawValue) \(heuristic.rawValue)")
-    if heuristic == .pdb || heuristic == .pdb78 {
+    if heuristic == .pdb || heuristic == .pdb78 || heuristic == .pdb78Reflected {
       let p = list[0].puzzle
       for inst in list where inst.puzzle.rows != p.rows || inst.puzzle.columns != p.columns {
         throw InputError(file: instances, line: inst.line, "pattern databases need one board shape; this instance differs from line \(list[0].line)")
       }
       let pdbs = try loadPatternDatabases(heuristic, puzzle: p, directory: pdbDir, quiet: common.json)
-      for inst in list {
-        report.add(tileRecord(inst) { runTile(algorithm, $0, pdbs, common) })
+      if heuristic == .pdb78Reflected {
+        let reflected = ReflectedMaxHeuristic(pdbs, puzzle: p)
+        for inst in list {
+          report.add(tileRecord(inst) { runTile(algorithm, $0, reflected, common) })
+        }
+      } else {
+        for inst in list {
+          report.add(tileRecord(inst) { runTile(algorithm, $0, pdbs, common) })
+        }
       }
     } else {
       for inst in list {
@@ -195,7 +205,7 @@ func solveTileInstance(
 ) -> SolveRecord {
   tileRecord(inst) { p in
     switch heuristic {
-    case .manhattan, .pdb78, .pdb:
+    case .manhattan, .pdb78, .pdb, .pdb78Reflected:
       return runTile(algorithm, p, ManhattanDistance(p), options)
     case .linearConflict:
       return runTile(algorithm, p, LinearConflict(p), options)
@@ -209,7 +219,7 @@ func loadPatternDatabases(
   _ heuristic: TileHeuristicName, puzzle: SlidingTilePuzzle, directory: String, quiet: Bool
 ) throws -> AdditivePatternDatabases {
   let partition: [[Int]]
-  if heuristic == .pdb78 {
+  if heuristic == .pdb78 || heuristic == .pdb78Reflected {
     guard puzzle.rows == 4 && puzzle.columns == 4 else {
       throw InputError(file: "--heuristic", "pdb-7-8 is for the 15-puzzle (4x4); these instances are \(puzzle.rows)x\(puzzle.columns): use --heuristic pdb")
     }
