@@ -87,34 +87,48 @@ public struct ClosureHeuristic<State, Cost: SearchCost>: Heuristic {
 /// Algorithms own one buffer (per depth for depth-first ones) and clear it with
 /// ``removeAll()``, which keeps its capacity, so steady-state expansion never allocates.
 public struct Successors<State, Cost> {
+  // Storage only grows; `_count` says how much of it is live. Clearing is O(1) and
+  // never touches the arrays (removeAll(keepingCapacity:) showed up in grid profiles).
   @usableFromInline internal var _states: ContiguousArray<State>
   @usableFromInline internal var _costs: ContiguousArray<Cost>
+  @usableFromInline internal var _count: Int
 
   @inlinable public init(capacity: Int = 8) {
     _states = []
     _costs = []
     _states.reserveCapacity(capacity)
     _costs.reserveCapacity(capacity)
+    _count = 0
   }
 
   /// Appends a successor reached by a step of cost `cost`.
-  @inlinable public mutating func append(_ state: State, cost: Cost) {
-    _states.append(state)
-    _costs.append(cost)
+  @inlinable @inline(__always) public mutating func append(_ state: State, cost: Cost) {
+    if _count < _states.count {
+      _states.withUnsafeMutableBufferPointer { $0[_count] = state }
+      _costs.withUnsafeMutableBufferPointer { $0[_count] = cost }
+    } else {
+      _states.append(state)
+      _costs.append(cost)
+    }
+    _count &+= 1
   }
 
   /// Number of successors in the buffer.
-  @inlinable public var count: Int { _states.count }
-  @inlinable public var isEmpty: Bool { _states.isEmpty }
+  @inlinable public var count: Int { _count }
+  @inlinable public var isEmpty: Bool { _count == 0 }
   /// The successor at `index`.
-  @inlinable public func state(at index: Int) -> State { _states[index] }
-  /// The step cost to the successor at `index`.
-  @inlinable public func cost(at index: Int) -> Cost { _costs[index] }
-  /// Empties the buffer, keeping its storage.
-  @inlinable public mutating func removeAll() {
-    _states.removeAll(keepingCapacity: true)
-    _costs.removeAll(keepingCapacity: true)
+  @inlinable public func state(at index: Int) -> State {
+    assert(index < _count)
+    return _states.withUnsafeBufferPointer { $0[index] }
   }
+  /// The step cost to the successor at `index`.
+  @inlinable public func cost(at index: Int) -> Cost {
+    assert(index < _count)
+    return _costs.withUnsafeBufferPointer { $0[index] }
+  }
+  /// Empties the buffer in O(1), keeping its storage (stale elements stay until
+  /// overwritten; states are plain values, so this holds no resources).
+  @inlinable public mutating func removeAll() { _count = 0 }
 }
 
 extension Successors: Sendable where State: Sendable, Cost: Sendable {}
