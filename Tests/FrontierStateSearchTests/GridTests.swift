@@ -489,7 +489,12 @@ private func pathCost(_ path: [GridCell], on map: GridMap, connectivity: GridCon
 
 // MARK: - MovingAI benchmark data
 
-private let movingAI = "/work/shared/data/movingai"
+/// `../shared/data/movingai` beside the repository (as CI lays it out), else /work/shared.
+private let movingAI: String = {
+  let beside = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/data/movingai").path
+  return FileManager.default.fileExists(atPath: beside) ? beside : "/work/shared/data/movingai"
+}()
 
 @Test(
   .enabled(
