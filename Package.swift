@@ -13,6 +13,7 @@ let package = Package(
     .library(name: "FrontierStateSearch", targets: ["FrontierStateSearch"]),
     .library(name: "FrontierPlanning", targets: ["FrontierPlanning"]),
     .library(name: "FrontierVectorSearch", targets: ["FrontierVectorSearch"]),
+    .library(name: "FrontierOptimization", targets: ["FrontierOptimization"]),
     .executable(name: "frontier", targets: ["frontier"]),
   ],
   dependencies: [
@@ -23,6 +24,7 @@ let package = Package(
     .target(name: "FrontierCore", swiftSettings: strictSettings),
     .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(name: "FrontierVectorSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
+    .target(name: "FrontierOptimization", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(
       name: "FrontierPlanning", dependencies: ["FrontierCore", "FrontierStateSearch"],
       swiftSettings: strictSettings),
@@ -57,6 +59,13 @@ let package = Package(
       name: "FrontierVectorSearchTests",
       dependencies: [
         "FrontierCore", "FrontierVectorSearch",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ],
+      swiftSettings: strictSettings),
+    .testTarget(
+      name: "FrontierOptimizationTests",
+      dependencies: [
+        "FrontierCore", "FrontierOptimization",
         .product(name: "PropertyBased", package: "swift-property-based"),
       ],
       swiftSettings: strictSettings),
