@@ -19,12 +19,16 @@ let package = Package(
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+    .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
   ],
   targets: [
     .target(name: "FrontierCore", swiftSettings: strictSettings),
     .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(name: "FrontierVectorSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
-    .target(name: "FrontierOptimization", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
+    .target(
+      name: "FrontierOptimization",
+      dependencies: ["FrontierCore", .product(name: "RealModule", package: "swift-numerics")],
+      swiftSettings: strictSettings),
     .target(
       name: "FrontierPlanning", dependencies: ["FrontierCore", "FrontierStateSearch"],
       swiftSettings: strictSettings),
