@@ -42,6 +42,9 @@ public struct TrialRecord: Sendable, Hashable {
   public var number: Int
   public var state: TrialState
   public var parameters: Parameters
+  /// The distribution each parameter was drawn from (define-by-run studies infer their
+  /// search space from these).
+  public var distributions: [String: Distribution]
   /// One value per objective when `state == .complete`.
   public var values: [Double]?
   /// Step to value, reported during the evaluation (learning curves), used by pruners.
@@ -56,7 +59,8 @@ public struct TrialRecord: Sendable, Hashable {
   public var failReason: String?
 
   public init(
-    number: Int, state: TrialState, parameters: Parameters = [:], values: [Double]? = nil,
+    number: Int, state: TrialState, parameters: Parameters = [:],
+    distributions: [String: Distribution] = [:], values: [Double]? = nil,
     intermediateValues: [Int: Double] = [:], userAttributes: [String: String] = [:],
     systemAttributes: [String: String] = [:], startedAt: Double? = nil,
     completedAt: Double? = nil, heartbeatAt: Double? = nil, failReason: String? = nil
@@ -64,6 +68,7 @@ public struct TrialRecord: Sendable, Hashable {
     self.number = number
     self.state = state
     self.parameters = parameters
+    self.distributions = distributions
     self.values = values
     self.intermediateValues = intermediateValues
     self.userAttributes = userAttributes

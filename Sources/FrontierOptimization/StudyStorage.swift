@@ -59,10 +59,18 @@ public protocol StudyStorage: Sendable {
   /// returned, `parameters` ignored), otherwise creates a new one with the next number and
   /// `parameters`. Either way the trial is `running` with `startedAt` and `heartbeatAt` set.
   func startTrial(
-    studyID: Int, parameters: Parameters, systemAttributes: [String: String], now: Double
+    studyID: Int, parameters: Parameters, distributions: [String: Distribution],
+    systemAttributes: [String: String], now: Double
   ) async throws -> TrialRecord
+  /// Records one more parameter of a running trial (define-by-run `suggest` calls).
+  func setTrialParameter(
+    studyID: Int, number: Int, name: String, value: ParameterValue, distribution: Distribution
+  ) async throws
   /// Adds a `waiting` trial with fixed parameters (user-enqueued points, retries).
-  func enqueueTrial(studyID: Int, parameters: Parameters, systemAttributes: [String: String]) async throws -> Int
+  func enqueueTrial(
+    studyID: Int, parameters: Parameters, distributions: [String: Distribution],
+    systemAttributes: [String: String]
+  ) async throws -> Int
   /// Records how a running trial ended. Throws ``StudyStorageError/trialFinished`` if it is
   /// not running any more.
   func finishTrial(studyID: Int, number: Int, outcome: TrialOutcome, now: Double) async throws
