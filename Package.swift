@@ -24,7 +24,10 @@ let package = Package(
   targets: [
     .target(name: "FrontierCore", swiftSettings: strictSettings),
     .target(name: "FrontierStateSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
-    .target(name: "FrontierVectorSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
+    .target(name: "CFrontierKernels"),
+    .target(
+      name: "FrontierVectorSearch", dependencies: ["FrontierCore", "CFrontierKernels"],
+      swiftSettings: strictSettings),
     .target(
       name: "FrontierOptimization",
       dependencies: ["FrontierCore", .product(name: "RealModule", package: "swift-numerics")],
