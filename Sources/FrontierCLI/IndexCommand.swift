@@ -155,9 +155,11 @@ struct IndexSearch: AsyncParsableCommand {
   @Option(help: "Filter expression, e.g. 'lex == 3 && value < 5000'.") var filter: String?
   @Option(help: "Filter strategy: auto, brute-force, graph, post-filter.") var strategy: StrategyName = .auto
   @Flag(help: "One JSON object per query instead of text.") var json = false
+  @Option(help: "Search threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
 
   func run() async throws {
-    var idx = try HNSWIndex.load(from: index)
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    let idx = try HNSWIndex.load(from: index)
     let q = try readVectors(queries)
     let f: VectorFilter?
     do {
@@ -166,8 +168,8 @@ struct IndexSearch: AsyncParsableCommand {
       throw ValidationError("--filter: \(e.message)")
     }
     let params = SearchParameters(ef: ef, strategy: strategy.strategy)
-    for i in 0..<q.rows {
-      let r = try idx.search(q.row(i), k: k, filter: f, parameters: params)
+    let all = try await idx.searchAll((0..<q.rows).map { q.row($0) }, k: k, filter: f, parameters: params, threads: threads)
+    for (i, r) in all.enumerated() {
       if json {
         let ids = r.map { String($0.id) }.joined(separator: ",")
         let ds = r.map { "\($0.distance)" }.joined(separator: ",")
