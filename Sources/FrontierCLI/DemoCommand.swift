@@ -89,6 +89,8 @@ enum DemoSections {
     try grids(quick: quick)
     Console.line("")
     try planning(quick: quick)
+    Console.line("")
+    try vectors(quick: quick)
   }
 
   static func planning(quick: Bool) throws {
