@@ -224,3 +224,144 @@ struct CMAESCoreTests {
     #expect(es.generation == 0)
   }
 }
+
+// MARK: - Sampler test support (shared with GPTests)
+
+/// A plain uniform-random sampler: the baseline the model-based samplers must beat.
+struct UniformBaseline: Sampler {
+  var name: String { "uniform-baseline" }
+  var rng: Xoshiro256StarStar
+  init(seed: UInt64) { rng = Xoshiro256StarStar(seed: seed) }
+
+  func draw(_ d: Distribution, _ rng: inout Xoshiro256StarStar) -> ParameterValue {
+    switch d {
+    case .float(let low, let high, let log, _):
+      if log { return d.value(fromInternal: Double.exp(Double.random(in: Double.log(low)...Double.log(high), using: &rng))) }
+      return d.value(fromInternal: Double.random(in: low...high, using: &rng))
+    case .int(let low, let high, let log, _):
+      if log {
+        let t = Double.random(in: Double.log(Double(low) - 0.5)...Double.log(Double(high) + 0.5), using: &rng)
+        return d.value(fromInternal: Double.exp(t))
+      }
+      return d.value(fromInternal: Double.random(in: (Double(low) - 0.5)...(Double(high) + 0.5), using: &rng))
+    case .categorical(let c): return c[Int.random(in: 0..<c.count, using: &rng)]
+    case .fixed(let v): return v
+    }
+  }
+
+  mutating func ask(_ count: Int, in space: SearchSpace, history: StudyHistory) -> [Proposal] {
+    (0..<count).map { _ in Proposal(space.makePoint { draw($0.distribution, &rng) }) }
+  }
+
+  mutating func sampleIndependent(_ parameter: ParameterSpec, point: Parameters, history: StudyHistory) -> ParameterValue {
+    draw(parameter.distribution, &rng)
+  }
+}
+
+/// Runs a sequential study of `trials` asks of size `batch` on `problem`; returns the history.
+func runStudy(
+  _ sampler: inout some Sampler, _ problem: BenchmarkProblem, trials: Int, batch: Int = 1
+) -> StudyHistory {
+  var history = StudyHistory()
+  while history.trials.count < trials {
+    let proposals = sampler.ask(Swift.min(batch, trials - history.trials.count), in: problem.space, history: history)
+    for p in proposals {
+      let v = problem.evaluate(p.parameters)
+      history.trials.append(
+        TrialRecord(
+          number: history.trials.count, state: .complete, parameters: p.parameters, values: [v],
+          systemAttributes: p.systemAttributes))
+    }
+  }
+  return history
+}
+
+func simpleRegret(_ h: StudyHistory, _ problem: BenchmarkProblem) -> Double {
+  (h.best?.value ?? .infinity) - problem.optimum
+}
+
+func median(_ xs: [Double]) -> Double {
+  let s = xs.sorted()
+  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+}
+
+@Suite("CMA-ES sampler", .shrinking(false))
+struct CMAESSamplerTests {
+  @Test("proposals stay inside the space, conditional parameters only when active")
+  func insideSpace() async {
+    await propertyCheck(count: 8, input: Gen.uint64()) { seed in
+      for problem in [BenchmarkProblem.mixedHPO, .hartmann6] {
+        var s = CMAESSampler(seed: seed, restartStrategy: .ipop)
+        let h = runStudy(&s, problem, trials: 30, batch: 3)
+        for t in h.trials { #expect(problem.space.contains(t.parameters), "seed \(seed): \(t.parameters)") }
+      }
+    }
+  }
+
+  @Test("reproducible for a seed")
+  func reproducible() {
+    var a = CMAESSampler(seed: 42), b = CMAESSampler(seed: 42)
+    let ha = runStudy(&a, .rosenbrock10, trials: 40), hb = runStudy(&b, .rosenbrock10, trials: 40)
+    #expect(ha.trials.map(\.parameters) == hb.trials.map(\.parameters))
+  }
+
+  @Test("generations advance once popsize trials complete, also with two workers sharing a study")
+  func generationsFromHistory() {
+    let problem = BenchmarkProblem.hartmann6
+    var w1 = CMAESSampler(seed: 1), w2 = CMAESSampler(seed: 2)
+    var history = StudyHistory()
+    for i in 0..<60 {
+      let p: Proposal
+      if i % 2 == 0 { p = w1.ask(1, in: problem.space, history: history)[0] } else { p = w2.ask(1, in: problem.space, history: history)[0] }
+      history.trials.append(
+        TrialRecord(number: i, state: .complete, parameters: p.parameters, values: [problem.evaluate(p.parameters)], systemAttributes: p.systemAttributes))
+    }
+    // λ = 4 + ⌊3 ln 6⌋ = 9: trial i belongs to generation i / 9.
+    let gens = history.trials.map { Int($0.systemAttributes["cma:generation"]!)! }
+    #expect(gens == (0..<60).map { $0 / 9 })
+    #expect(history.trials.allSatisfy { $0.systemAttributes["cma:popsize"] == "9" })
+    // A running (not yet complete) trial does not advance the generation.
+    var h2 = StudyHistory(trials: Array(history.trials.prefix(8)))
+    h2.trials.append(TrialRecord(number: 8, state: .running, parameters: [:], systemAttributes: history.trials[8].systemAttributes))
+    #expect(w1.ask(1, in: problem.space, history: h2)[0].systemAttributes["cma:generation"] == "0")
+  }
+
+  @Test("IPOP restarts with a doubled population when a stop test fires")
+  func ipopRestart() {
+    // A constant objective makes every generation flat.
+    let flat = BenchmarkProblem(name: "flat", space: BenchmarkProblem.hartmann6.space, optimum: 1) { _ in 1 }
+    var s = CMAESSampler(seed: 3, restartStrategy: .ipop)
+    let h = runStudy(&s, flat, trials: 9 + 18 + 1)
+    let restarts = h.trials.map { $0.systemAttributes["cma:restart"]! }
+    let pops = h.trials.map { $0.systemAttributes["cma:popsize"]! }
+    #expect(restarts.prefix(9).allSatisfy { $0 == "0" } && restarts[9] == "1" && restarts.last == "2")
+    #expect(pops[9] == "18" && pops.last == "36")
+    var bipop = CMAESSampler(seed: 3, restartStrategy: .bipop)
+    let hb = runStudy(&bipop, flat, trials: 40)
+    #expect(Set(hb.trials.map { $0.systemAttributes["cma:restart"]! }).count > 2)
+    for t in hb.trials { #expect(flat.space.contains(t.parameters)) }
+  }
+
+  @Test("a space with only categoricals is sampled at random (documented fallback)")
+  func onlyCategoricals() throws {
+    let space = try SearchSpace([ParameterSpec("c", .categorical([.string("a"), .string("b")])), ParameterSpec("f", .fixed(.int(3)))])
+    var s = CMAESSampler(seed: 1)
+    let ps = s.ask(20, in: space, history: StudyHistory())
+    #expect(ps.allSatisfy { space.contains($0.parameters) && $0.systemAttributes.isEmpty })
+    #expect(Set(ps.map { $0.parameters["c"]! }).count == 2)
+  }
+
+  @Test("reduces simple regret against uniform random search (median over seeds)")
+  func beatsRandom() {
+    for (problem, trials) in [(BenchmarkProblem.branin, 50), (.hartmann6, 80)] {
+      var cma: [Double] = [], rnd: [Double] = []
+      for seed in UInt64(0)..<5 {
+        var s = CMAESSampler(seed: seed)
+        cma.append(simpleRegret(runStudy(&s, problem, trials: trials), problem))
+        var r = UniformBaseline(seed: seed)
+        rnd.append(simpleRegret(runStudy(&r, problem, trials: trials), problem))
+      }
+      #expect(median(cma) < median(rnd), "\(problem.name): cma \(cma) random \(rnd)")
+    }
+  }
+}
