@@ -1,3 +1,4 @@
+import Foundation
 import FrontierOptimization
 import PropertyBased
 import Testing
@@ -191,6 +192,54 @@ import Testing
     let auto = try HyperbandPruner(minResource: 1, reductionFactor: 3)
     let running = StudyHistory(trials: h.trials.map { var t = $0; t.state = .running; return t })
     #expect(!auto.shouldPrune(Self.rec(me, .running, [1: 1e9]), history: running))
+  }
+
+  // MARK: against Optuna
+
+  /// Replays studies in which Optuna 5's own pruners decided after every report
+  /// (`bench/hpo/optuna_pruner_fixtures.py`) and checks every decision is the same.
+  @Test func decisionsMatchOptunasPrunersReportByReport() throws {
+    let pruners: [String: (any Pruner, StudyDirection)] = [
+      "median": (try MedianPruner(startupTrials: 2, warmupSteps: 2, intervalSteps: 3), .minimize),
+      "percentile25max": (try PercentilePruner(percentile: 25, startupTrials: 1, minTrials: 2), .maximize),
+      "sha": (try SuccessiveHalvingPruner(minResource: 1, reductionFactor: 3), .minimize),
+      "sha2": (try SuccessiveHalvingPruner(minResource: 2, reductionFactor: 2, minEarlyStoppingRate: 1, bootstrapCount: 1), .maximize),
+    ]
+    let data = Data(OptunaPrunerFixtures.json.utf8)
+    let scenarios = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+    #expect(scenarios.count == 8)
+    var decisions = 0, prunedCount = 0
+    for (k, scenario) in scenarios.enumerated() {
+      let curves = (scenario["curves"] as! [[[Double]]]).map { $0.map { (Int($0[0]), $0[1]) } }
+      for (name, events) in scenario["runs"] as! [String: [[Int]]] {
+        let (pruner, direction) = pruners[name]!
+        var trials: [Int: TrialRecord] = [:]
+        var position: [Int: Int] = [:]
+        for (e, event) in events.enumerated() {
+          let n = event[0], optunaPruned = event[1] == 1
+          var t = trials[n] ?? TrialRecord(number: n, state: .running)
+          let pos = position[n, default: 0]
+          let (step, value) = curves[n][pos]
+          t.intermediateValues[step] = value
+          trials[n] = t
+          let history = StudyHistory(directions: [direction], trials: trials.values.sorted { $0.number < $1.number })
+          let ours = pruner.shouldPrune(t, history: history)
+          #expect(ours == optunaPruned, "scenario \(k) \(name) event \(e): trial \(n) step \(step)")
+          decisions += 1
+          if optunaPruned {
+            prunedCount += 1
+            t.state = .pruned
+          } else if pos + 1 == curves[n].count {
+            t.state = .complete
+            t.values = [value]
+          }
+          trials[n] = t
+          position[n] = pos + 1
+        }
+      }
+    }
+    // The fixture exercises both outcomes plenty.
+    #expect(decisions > 1000 && prunedCount > 50)
   }
 
   // MARK: through a study
