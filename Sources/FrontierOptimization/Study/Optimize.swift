@@ -91,6 +91,23 @@ extension Study {
     }
   }
 
+  /// Runs `body` while a child task refreshes trial `number`'s heartbeat every
+  /// ``StudyOptions/heartbeatInterval`` (for ask/tell users evaluating a trial for longer
+  /// than ``StudyOptions/staleAfter``, e.g. an external command). Heartbeat failures are
+  /// ignored: a trial failed by another worker is discovered when it is told.
+  public func withHeartbeat<T: Sendable>(number: Int, _ body: () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      group.addTask { [storage, id, options] in
+        while !Task.isCancelled {
+          do { try await Task.sleep(for: options.heartbeatInterval) } catch { return }
+          try? await storage.heartbeat(studyID: id, number: number, now: options.now())
+        }
+      }
+      defer { group.cancelAll() }
+      return try await body()
+    }
+  }
+
   /// Runs one trial with its heartbeat and records the outcome; never throws.
   func run<R: TrialResultConvertible>(
     _ trial: Trial, _ objective: @Sendable (inout Trial) async throws -> R
@@ -99,16 +116,7 @@ extension Study {
     let number = trial.number
     var outcome: TrialOutcome
     do {
-      outcome = try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask { [storage, id, options] in
-          while !Task.isCancelled {
-            do { try await Task.sleep(for: options.heartbeatInterval) } catch { return }
-            try? await storage.heartbeat(studyID: id, number: number, now: options.now())
-          }
-        }
-        defer { group.cancelAll() }
-        return try await objective(&trial).trialOutcome
-      }
+      outcome = try await withHeartbeat(number: number) { try await objective(&trial).trialOutcome }
     } catch is TrialPruned {
       outcome = .pruned
     } catch {
