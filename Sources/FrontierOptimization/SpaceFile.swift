@@ -183,31 +183,15 @@ struct SpaceFileParser {
     let distribution: Distribution
     switch type {
     case "float":
-      let lowNode = try required(m, "low", in: item, of: name)
-      let highNode = try required(m, "high", in: item, of: name)
-      nodes.range = lowNode
-      let low = try number(lowNode, "low", of: name)
-      let high = try number(highNode, "high", of: name)
-      let log = try m["log"].map { n throws(SearchSpaceFileError) in try bool(n, "log", of: name) } ?? false
-      var step: Double?
-      if let s = m["step"], !isNull(s) {
-        step = try number(s, "step", of: name)
-        nodes.step = s
+      let (low, high, log, step) = try bounds(m, item, name, &nodes) { n, key throws(SearchSpaceFileError) in
+        try number(n, key, of: name)
       }
       distribution = .float(low: low, high: high, log: log, step: step)
     case "int":
-      let lowNode = try required(m, "low", in: item, of: name)
-      let highNode = try required(m, "high", in: item, of: name)
-      nodes.range = lowNode
-      let low = try integer(lowNode, "low", of: name)
-      let high = try integer(highNode, "high", of: name)
-      let log = try m["log"].map { n throws(SearchSpaceFileError) in try bool(n, "log", of: name) } ?? false
-      var step = 1
-      if let s = m["step"], !isNull(s) {
-        step = try integer(s, "step", of: name)
-        nodes.step = s
+      let (low, high, log, step) = try bounds(m, item, name, &nodes) { n, key throws(SearchSpaceFileError) in
+        try integer(n, key, of: name)
       }
-      distribution = .int(low: low, high: high, log: log, step: step)
+      distribution = .int(low: low, high: high, log: log, step: step ?? 1)
     case "categorical":
       let choicesNode = try required(m, "choices", in: item, of: name)
       guard case .sequence(let seq) = choicesNode else {
@@ -253,6 +237,25 @@ struct SpaceFileParser {
       condition = ParameterCondition(parameter: parent, equals: values)
     }
     return (ParameterSpec(name, distribution, when: condition), nodes)
+  }
+
+  /// `low`, `high`, `log` and `step` of a numeric parameter, each read with `read`.
+  func bounds<T>(
+    _ m: Node.Mapping, _ item: Node, _ name: String, _ nodes: inout Nodes,
+    _ read: (Node, String) throws(SearchSpaceFileError) -> T
+  ) throws(SearchSpaceFileError) -> (T, T, Bool, T?) {
+    let lowNode = try required(m, "low", in: item, of: name)
+    let highNode = try required(m, "high", in: item, of: name)
+    nodes.range = lowNode
+    let low = try read(lowNode, "low")
+    let high = try read(highNode, "high")
+    let log = try m["log"].map { n throws(SearchSpaceFileError) in try bool(n, "log", of: name) } ?? false
+    var step: T?
+    if let s = m["step"], !isNull(s) {
+      step = try read(s, "step")
+      nodes.step = s
+    }
+    return (low, high, log, step)
   }
 
   // MARK: scalars

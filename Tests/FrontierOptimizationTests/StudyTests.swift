@@ -331,6 +331,27 @@ final class ManualClock: Sendable {
     }
   }
 
+  @Test func severalWorkersShareOneStudyWithoutLosingOrDuplicatingTrials() async throws {
+    let storage = InMemoryStudyStorage()
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for w in 0..<4 {
+        group.addTask {
+          let study = try await Study(name: "shared", storage: storage, sampler: UniformTestSampler(seed: UInt64(w)))
+          try await study.optimize(trials: 25, jobs: 2) { trial in
+            let x = try await trial.suggestFloat("x", -1, 1)
+            try await trial.setUserAttribute("worker", String(w))
+            return x * x
+          }
+        }
+      }
+      try await group.waitForAll()
+    }
+    let trials = try await storage.trials(studyID: try #require(try await storage.study(named: "shared")).id, states: nil)
+    #expect(trials.map(\.number) == Array(0..<100))
+    #expect(trials.allSatisfy { $0.state == .complete && $0.value == $0.parameters["x"]!.doubleValue! * $0.parameters["x"]!.doubleValue! })
+    #expect(Dictionary(grouping: trials) { $0.userAttributes["worker"]! }.mapValues(\.count) == ["0": 25, "1": 25, "2": 25, "3": 25])
+  }
+
   @Test func optimizeBeatsHeartbeatsOfLongTrials() async throws {
     let clock = ManualClock()
     let options = StudyOptions(heartbeatInterval: .milliseconds(5), staleAfter: .seconds(60), now: clock.now)
