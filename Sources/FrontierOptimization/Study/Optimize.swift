@@ -54,7 +54,14 @@ extension Study {
           } else {
             var want = jobs - running
             if let trials { want = Swift.min(want, trials - started) }
-            let batch = try await ask(want)
+            let batch: [Trial]
+            do {
+              batch = try await ask(want)
+            } catch where Task.isCancelled {
+              // A storage that honours cancellation stopped the ask: stop like any cancellation.
+              stop = .cancelled
+              break
+            }
             if batch.isEmpty { stop = .samplerExhausted }
             for trial in batch {
               started += 1
