@@ -73,6 +73,60 @@ final class ManualClock: Sendable {
     #expect(trials.prefix(20).map { $0.parameters["i"] } == (0..<20).map { ParameterValue.int($0) })
   }
 
+  /// Random operation sequences against a plain model: numbers are 0..<n in creation order,
+  /// a start takes the oldest waiting trial, a finished trial never changes, a stale trial
+  /// is failed once.
+  @Test func storageFollowsItsModelOnRandomOperations() async {
+    await propertyCheck(count: 60, input: Gen.int(in: 0...5).array(of: 1...60), Gen.uint64()) { ops, seed in
+      let storage = InMemoryStudyStorage()
+      let id = try! await storage.createStudy(name: "m", directions: [.minimize], userAttributes: [:], loadIfExists: false).id
+      var rng = SplitMix64(seed: seed)
+      var model: [(state: TrialState, beat: Double, tag: Int)] = []
+      var now = 0.0
+      for (k, op) in ops.enumerated() {
+        now += 1
+        switch op {
+        case 0:  // enqueue
+          let n = try! await storage.enqueueTrial(studyID: id, parameters: ["k": .int(k)], distributions: [:], systemAttributes: [:])
+          #expect(n == model.count)
+          model.append((.waiting, 0, k))
+        case 1:  // start
+          let t = try! await storage.startTrial(studyID: id, parameters: ["k": .int(k)], distributions: [:], systemAttributes: [:], now: now)
+          if let w = model.firstIndex(where: { $0.state == .waiting }) {
+            #expect(t.number == w && t.parameters == ["k": .int(model[w].tag)])
+            model[w].state = .running
+            model[w].beat = now
+          } else {
+            #expect(t.number == model.count)
+            model.append((.running, now, k))
+          }
+        case 2, 3:  // finish or beat some trial
+          guard !model.isEmpty else { continue }
+          let n = Int.random(in: 0..<model.count, using: &rng)
+          do {
+            if op == 2 {
+              try await storage.finishTrial(studyID: id, number: n, outcome: .value(Double(k)), now: now)
+            } else {
+              try await storage.heartbeat(studyID: id, number: n, now: now)
+            }
+            #expect(model[n].state == .running)
+            if op == 2 { model[n].state = .complete } else { model[n].beat = now }
+          } catch {
+            #expect(error as? StudyStorageError == .trialFinished(study: "m", number: n, state: model[n].state))
+          }
+        default:  // fail stale
+          let failed = try! await storage.failStaleTrials(studyID: id, staleAfter: 3, now: now)
+          let expected = model.indices.filter { model[$0].state == .running && model[$0].beat < now - 3 }
+          #expect(failed.map(\.number) == expected)
+          for i in expected { model[i].state = .failed }
+        }
+      }
+      let stored = try! await storage.trials(studyID: id, states: nil)
+      #expect(stored.map(\.number) == Array(model.indices))
+      #expect(stored.map(\.state) == model.map(\.state))
+    }
+  }
+
   @Test func waitingTrialsAreTakenOldestFirstWithTheirParameters() async throws {
     let storage = InMemoryStudyStorage()
     let id = try await storage.createStudy(name: "s", directions: [.minimize], userAttributes: [:], loadIfExists: false).id
@@ -174,6 +228,26 @@ final class ManualClock: Sendable {
     let after = try await study.trials()
     #expect(after[2].state == .failed)
     #expect(second.number == 3 && after.count == 4 && after[3].systemAttributes["retry_of"] == nil)
+  }
+
+  @Test func badStudySettingsAreRejected() async throws {
+    let storage = InMemoryStudyStorage()
+    let sampler = UniformTestSampler(seed: 1)
+    await #expect(throws: StudyError.invalidArgument("a study needs at least one direction")) {
+      try await Study(name: "s", storage: storage, sampler: sampler, directions: [])
+    }
+    await #expect(throws: StudyError.invalidArgument("the heartbeat interval must be positive, got 0.0 seconds")) {
+      try await Study(name: "s", storage: storage, sampler: sampler, options: StudyOptions(heartbeatInterval: .zero))
+    }
+    await #expect(throws: StudyError.invalidArgument("staleness (5.0 seconds) must exceed the heartbeat interval (10.0 seconds)")) {
+      try await Study(name: "s", storage: storage, sampler: sampler, options: StudyOptions(staleAfter: .seconds(5)))
+    }
+    await #expect(throws: StudyError.invalidArgument("max retries must not be negative, got -1")) {
+      try await Study.load(name: "s", storage: storage, sampler: sampler, options: StudyOptions(maxRetries: -1))
+    }
+    await #expect(throws: StudyError.invalidArgument("timeout must not be negative")) {
+      try await Study(name: "s", storage: storage, sampler: sampler).optimize(timeout: .seconds(-1)) { _ in 0.0 }
+    }
   }
 
   // MARK: ask / tell

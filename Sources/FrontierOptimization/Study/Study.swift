@@ -25,6 +25,18 @@ public struct StudyOptions: Sendable {
     self.now = now
   }
 
+  /// Checks that heartbeats are positive and the staleness is longer than a heartbeat.
+  /// - Throws: ``StudyError/invalidArgument(_:)``.
+  public func validate() throws(StudyError) {
+    guard heartbeatInterval > .zero else {
+      throw .invalidArgument("the heartbeat interval must be positive, got \(heartbeatInterval)")
+    }
+    guard staleAfter > heartbeatInterval else {
+      throw .invalidArgument("staleness (\(staleAfter)) must exceed the heartbeat interval (\(heartbeatInterval))")
+    }
+    guard maxRetries >= 0 else { throw .invalidArgument("max retries must not be negative, got \(maxRetries)") }
+  }
+
   /// The system's wall clock in seconds since 1970.
   public static let wallClock: @Sendable () -> Double = { Date().timeIntervalSince1970 }
 }
@@ -159,6 +171,7 @@ public final class Study: Sendable {
     options: StudyOptions = StudyOptions()
   ) async throws {
     guard !directions.isEmpty else { throw StudyError.invalidArgument("a study needs at least one direction") }
+    try options.validate()
     let info = try await storage.createStudy(
       name: name, directions: directions, userAttributes: ["sampler": sampler.name], loadIfExists: loadIfExists)
     self.init(info: info, storage: storage, sampler: sampler, pruner: pruner, space: space, options: options)
@@ -170,6 +183,7 @@ public final class Study: Sendable {
     name: String, storage: any StudyStorage, sampler: any Sampler, pruner: any Pruner = NopPruner(),
     space: SearchSpace? = nil, options: StudyOptions = StudyOptions()
   ) async throws -> Study {
+    try options.validate()
     guard let info = try await storage.study(named: name) else { throw StudyStorageError.studyNotFound(name) }
     return Study(info: info, storage: storage, sampler: sampler, pruner: pruner, space: space, options: options)
   }
