@@ -324,6 +324,47 @@ final class ManualClock: Sendable {
     #expect(inferred.parameters.map(\.name) == ["layers", "lr", "optimizer"])
   }
 
+  /// Proposes the midpoint of every parameter of the relative space, and a marker value for
+  /// independent samples, recording the spaces it was asked about.
+  struct MarkerSampler: Sampler {
+    final class Log: Sendable { let spaces = Mutex<[[String]]>([]) }
+    let log = Log()
+    var name: String { "marker" }
+    func ask(_ count: Int, in space: SearchSpace, history: StudyHistory) -> [Proposal] {
+      log.spaces.withLock { $0.append(space.parameters.map(\.name)) }
+      return (0..<count).map { _ in
+        Proposal(space.makePoint { p in
+          guard case .float(let lo, let hi, _, _) = p.distribution else { return p.distribution.value(fromInternal: 0) }
+          return .float((lo + hi) / 2)
+        })
+      }
+    }
+    func sampleIndependent(_ parameter: ParameterSpec, point: Parameters, history: StudyHistory) -> ParameterValue {
+      guard case .float(let lo, _, _, _) = parameter.distribution else { return parameter.distribution.value(fromInternal: 0) }
+      return .float(lo)
+    }
+  }
+
+  @Test func relativeProposalsCoverTheIntersectionSpace() async throws {
+    let sampler = MarkerSampler()
+    let study = try await Study(name: "r", storage: InMemoryStudyStorage(), sampler: sampler)
+    // Trial 0: nothing is known, so every value is independent (the low end).
+    try await study.optimize(trials: 1) { trial in
+      try await trial.suggestFloat("x", 0, 4) + trial.suggestFloat("y", 0, 2)
+    }
+    // Trials 1, 2: x and y are in every complete trial, so they come from the proposal
+    // (midpoints); z is new, and x with another range no longer matches the space.
+    try await study.optimize(trials: 1) { trial in
+      try await trial.suggestFloat("x", 0, 4) + trial.suggestFloat("y", 0, 2) + trial.suggestFloat("z", 10, 20)
+    }
+    try await study.optimize(trials: 1) { trial in try await trial.suggestFloat("x", 1, 4) }
+    let t = try await study.trials()
+    #expect(t[0].parameters == ["x": .float(0), "y": .float(0)])
+    #expect(t[1].parameters == ["x": .float(2), "y": .float(1), "z": .float(10)])
+    #expect(t[2].parameters == ["x": .float(1)])
+    #expect(sampler.log.spaces.withLock { $0 } == [[], ["x", "y"], ["x", "y"]])
+  }
+
   @Test func resuggestingIsStableOrAnError() async throws {
     let study = try await Study(name: "s", storage: InMemoryStudyStorage(), sampler: UniformTestSampler(seed: 5))
     var trial = try await study.ask()[0]
