@@ -365,6 +365,29 @@ final class ManualClock: Sendable {
     #expect(sampler.log.spaces.withLock { $0 } == [[], ["x", "y"], ["x", "y"]])
   }
 
+  @Test func cachedIntersectionEqualsTheFullRecomputation() async {
+    // Trials finish out of order, some fail, some parameters come and go.
+    await propertyCheck(count: 40, input: Gen.uint64()) { seed in
+      var rng = SplitMix64(seed: seed)
+      let study = try! await Study(name: "i", storage: InMemoryStudyStorage(), sampler: UniformTestSampler(seed: seed))
+      var open: [Trial] = []
+      for _ in 0..<30 {
+        if open.isEmpty || Bool.random(using: &rng) {
+          var t = try! await study.ask()[0]
+          _ = try! await t.suggestFloat("always", 0, 1)
+          if Int.random(in: 0..<5, using: &rng) > 0 { _ = try! await t.suggestInt("often", 0, 3) }
+          _ = try! await t.suggestInt("range", 0, Bool.random(using: &rng) ? 5 : 6)
+          open.append(t)
+        } else {
+          let t = open.remove(at: Int.random(in: 0..<open.count, using: &rng))
+          try! await study.tell(t, Int.random(in: 0..<4, using: &rng) == 0 ? .failed("x") : .value(1))
+        }
+        let history = try! await study.history()
+        #expect(study.relativeSearchSpace(history) == Study.intersectionSearchSpace(history))
+      }
+    }
+  }
+
   @Test func resuggestingIsStableOrAnError() async throws {
     let study = try await Study(name: "s", storage: InMemoryStudyStorage(), sampler: UniformTestSampler(seed: 5))
     var trial = try await study.ask()[0]

@@ -161,6 +161,8 @@ public final class Study: Sendable {
   /// The sampler's name ("tpe", "random", ...).
   public let samplerName: String
   let sampler: Mutex<any Sampler>
+  /// The inferred space folded so far (define-by-run studies; see ``relativeSearchSpace(_:)``).
+  let intersection = Mutex(IntersectionCache())
 
   /// Creates the study `name` in `storage`, or loads it when it exists and `loadIfExists`.
   /// - Throws: ``StudyStorageError/studyExists(_:)`` or
@@ -247,27 +249,30 @@ public final class Study: Sendable {
 
   /// The space the sampler proposes in for `history`: the explicit space, or else the
   /// parameters whose distribution is the same in every complete trial (Optuna's
-  /// `IntersectionSearchSpace`), in name order. O(n p).
+  /// `IntersectionSearchSpace`), in name order.
+  ///
+  /// Complexity: amortized O(u p + p log p) for u trials since the oldest unfinished one, p
+  /// parameters: trials below that cursor are finished and already folded in (Optuna caches
+  /// the same way), so a long study does not re-read its whole history.
   public func relativeSearchSpace(_ history: StudyHistory) -> SearchSpace {
-    space ?? Self.intersectionSearchSpace(history)
+    if let space { return space }
+    let common = intersection.withLock { cache in cache.fold(history.trials) }
+    return Self.space(of: common)
   }
 
   /// The parameters (with their distributions) common to every complete trial, sorted by
   /// name; empty when no trial is complete. O(n p) for n trials of p parameters.
   public static func intersectionSearchSpace(_ history: StudyHistory) -> SearchSpace {
-    var common: [String: Distribution]?
-    for t in history.trials where t.state == .complete {
-      if let c = common {
-        common = c.filter { t.distributions[$0.key] == $0.value }
-      } else {
-        common = t.distributions
-      }
-      if common?.isEmpty == true { break }
-    }
+    var cache = IntersectionCache()
+    return space(of: cache.fold(history.trials))
+  }
+
+  static func space(of common: [String: Distribution]?) -> SearchSpace {
     var result = SearchSpace()
-    for name in (common ?? [:]).keys.sorted() {
+    guard let common else { return result }
+    for name in common.keys.sorted() {
       // Stored distributions are valid and names unique, so this cannot fail.
-      try? result.append(ParameterSpec(name, common![name]!))
+      try? result.append(ParameterSpec(name, common[name]!))
     }
     return result
   }
@@ -400,5 +405,41 @@ public final class Study: Sendable {
   static func seconds(_ d: Duration) -> Double {
     let c = d.components
     return Double(c.seconds) + Double(c.attoseconds) * 1e-18
+  }
+}
+
+/// The intersection of the distributions of complete trials, folded incrementally: every
+/// trial numbered below `cursor` is finished and already folded in.
+struct IntersectionCache: Sendable {
+  var cursor = 0
+  /// `nil` until a complete trial is seen.
+  var common: [String: Distribution]?
+
+  /// Folds the trials from `cursor` on (in number order) and returns the intersection.
+  mutating func fold(_ trials: [TrialRecord]) -> [String: Distribution]? {
+    // Trials are in number order; with gap-free numbers the cursor is also the index.
+    var start = 0
+    if cursor < trials.count, trials[cursor].number == cursor {
+      start = cursor
+    } else {
+      start = trials.firstIndex { $0.number >= cursor } ?? trials.count
+    }
+    var next: Int?
+    for t in trials[start...] {
+      guard t.state.isFinished else {
+        if next == nil { next = t.number }
+        continue
+      }
+      guard t.state == .complete else { continue }
+      if let c = common {
+        if !c.allSatisfy({ t.distributions[$0.key] == $0.value }) {
+          common = c.filter { t.distributions[$0.key] == $0.value }
+        }
+      } else {
+        common = t.distributions
+      }
+    }
+    cursor = next ?? ((trials.last?.number ?? -1) + 1)
+    return common
   }
 }
