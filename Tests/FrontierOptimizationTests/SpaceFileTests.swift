@@ -108,6 +108,7 @@ import Testing
     ("- {name: x, type: float, low: 0, high: .inf}", 1, 40, "parameter 'x': 'high' must be finite"),
     ("- [x, float]", 1, 3, "a parameter must be a mapping with 'name' and 'type'"),
     ("[]", 1, 1, "the space has no parameters"),
+    ("- {name: x, type: float, low: 0, high: 1, low: 2}", 1, 26, "duplicate key 'low'"),
     ("", 1, 1, "the space file is empty"),
     ("name: x", 1, 1, "expected a list of parameters, or a mapping with a 'parameters' list"),
     ("parameters: {name: x}", 1, 13, "'parameters' must be a list"),
