@@ -21,10 +21,15 @@ public struct PrunerError: Error, Sendable, Hashable, CustomStringConvertible {
 ///
 /// Complexity: O(n log n) for n complete trials per call.
 public struct PercentilePruner: Pruner, Hashable {
+  /// The percentile (0...100) a trial must not be worse than; 50 is the median.
   public var percentile: Double
+  /// No pruning until this many trials are complete.
   public var startupTrials: Int
+  /// No pruning at steps below this.
   public var warmupSteps: Int
+  /// Only the first report in each interval of this many steps (from `warmupSteps`) is judged.
   public var intervalSteps: Int
+  /// No pruning at a step fewer than this many complete trials reported.
   public var minTrials: Int
 
   /// - Throws: ``PrunerError`` for a percentile outside `0...100`, negative counts or an
@@ -77,6 +82,7 @@ public struct PercentilePruner: Pruner, Hashable {
 /// The median stopping rule: a ``PercentilePruner`` at the 50th percentile (Optuna's
 /// `MedianPruner`; Golovin et al., "Google Vizier", KDD 2017).
 public struct MedianPruner: Pruner, Hashable {
+  /// The percentile pruner at 50 that decides.
   public var base: PercentilePruner
 
   /// - Throws: ``PrunerError`` as ``PercentilePruner/init(percentile:startupTrials:warmupSteps:intervalSteps:minTrials:)``.
@@ -110,9 +116,13 @@ public struct MedianPruner: Pruner, Hashable {
 ///
 /// Complexity: O(n k + n log n) per call for n trials of k reports.
 public struct SuccessiveHalvingPruner: Pruner, Hashable {
+  /// The step of the first rung (before `minEarlyStoppingRate`).
   public var minResource: Int
+  /// eta: each rung is eta times later and promotes the top 1/eta.
   public var reductionFactor: Int
+  /// Skips the first rungs: rung r is at `minResource * eta^(rate + r)`.
   public var minEarlyStoppingRate: Int
+  /// A rung promotes nobody until more than this many trials reached it.
   public var bootstrapCount: Int
 
   /// - Throws: ``PrunerError`` for a resource below 1, a reduction factor below 2 or a
@@ -196,10 +206,15 @@ public struct SuccessiveHalvingPruner: Pruner, Hashable {
 ///
 /// Complexity: O(n) to find a bracket's trials plus the successive-halving cost.
 public struct HyperbandPruner: Pruner, Hashable {
+  /// The smallest resource (step) a trial is judged at.
   public var minResource: Int
+  /// The largest resource (last step) of a trial; `nil`: from the complete trials.
   public var maxResource: Int?
+  /// eta, as in ``SuccessiveHalvingPruner``.
   public var reductionFactor: Int
+  /// As in ``SuccessiveHalvingPruner``.
   public var bootstrapCount: Int
+  /// Seeds the trial-to-bracket hash.
   public var seed: UInt64
 
   /// - Throws: ``PrunerError`` for a resource below 1, a maximum below the minimum, a

@@ -149,14 +149,19 @@ public struct StudyProgress: Sendable, Hashable {
 /// `ask` calls of one `Study` take turns. Each `ask` first fails trials whose heartbeat is
 /// stale (see ``StudyOptions``), then reads the history from the storage.
 public final class Study: Sendable {
+  /// The study's name in its storage.
   public let name: String
   /// The storage's id of the study.
   public let id: Int
+  /// One direction per objective.
   public let directions: [StudyDirection]
+  /// Where the study's trials live (the only coordinator between workers).
   public let storage: any StudyStorage
   /// The explicit search space, or `nil` for a define-by-run study whose space is inferred.
   public let space: SearchSpace?
+  /// Decides ``shouldPrune(number:)``.
   public let pruner: any Pruner
+  /// Heartbeats, staleness, retries and the clock.
   public let options: StudyOptions
   /// The sampler's name ("tpe", "random", ...).
   public let samplerName: String
