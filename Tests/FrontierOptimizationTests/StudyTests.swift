@@ -250,6 +250,27 @@ final class ManualClock: Sendable {
     }
   }
 
+  @Test func aDeadWorkersTrialIsRetriedByTheNextOptimize() async throws {
+    let storage = InMemoryStudyStorage()
+    let clock = ManualClock()
+    let options = StudyOptions(heartbeatInterval: .seconds(10), staleAfter: .seconds(60), maxRetries: 2, now: clock.now)
+    let crashed = try await Study(name: "r", storage: storage, sampler: UniformTestSampler(seed: 1), options: options)
+    var lost = try await crashed.ask()[0]
+    let x = try await lost.suggestFloat("x", 0, 1)
+    let k = try await lost.suggestInt("k", 1, 9)
+    clock.advance(61)  // the worker died without a word
+    let survivor = try await Study(name: "r", storage: storage, sampler: UniformTestSampler(seed: 2), options: options)
+    try await survivor.optimize(trials: 2) { trial in
+      let a = try await trial.suggestFloat("x", 0, 1)
+      let b = try await trial.suggestInt("k", 1, 9)
+      return a + Double(b)
+    }
+    let t = try await storage.trials(studyID: survivor.id, states: nil)
+    #expect(t.map(\.state) == [.failed, .complete, .complete])
+    #expect(t[1].parameters == ["x": .float(x), "k": .int(k)] && t[1].value == x + Double(k))
+    #expect(t[1].systemAttributes == ["retry_of": "0", "retry_count": "1"])
+  }
+
   // MARK: ask / tell
 
   @Test func askFillsTheExplicitSpaceAndTellRecords() async throws {
