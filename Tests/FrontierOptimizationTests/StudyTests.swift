@@ -470,7 +470,7 @@ final class ManualClock: Sendable {
     }
     #expect(summary == OptimizeSummary(trialsRun: 24, stopReason: .trialLimit))
     #expect(progressCount.withLock { $0 } == 24)
-    #expect(inFlight.withLock { $0.peak } == 4)
+    #expect((2...4).contains(inFlight.withLock { $0.peak }))  // concurrent, never above jobs
     let trials = try await study.trials()
     #expect(trials.map(\.number) == Array(0..<24))
     for t in trials {
@@ -518,8 +518,13 @@ final class ManualClock: Sendable {
     try await study.optimize(trials: 1) { trial in
       let start = try await study.trials()[trial.number].heartbeatAt
       clock.advance(30)
-      try await Task.sleep(for: .milliseconds(60))
-      let later = try await study.trials()[trial.number].heartbeatAt
+      // The heartbeat task beats every 5 ms; wait for it (bounded, for loaded machines).
+      var later: Double?
+      for _ in 0..<1000 {
+        later = try await study.trials()[trial.number].heartbeatAt
+        if later == 1030 { break }
+        try await Task.sleep(for: .milliseconds(10))
+      }
       #expect(start == 1000 && later == 1030)
       return 1.0
     }
@@ -559,10 +564,10 @@ final class ManualClock: Sendable {
 
   @Test func timeoutStopsStartingTrials() async throws {
     let study = try await Study(name: "t", storage: InMemoryStudyStorage(), sampler: UniformTestSampler(seed: 7))
-    let summary = try await study.optimize(timeout: .milliseconds(50)) { trial in
+    let summary = try await study.optimize(timeout: .milliseconds(200)) { trial in
       try await Task.sleep(for: .milliseconds(10))
       return try await trial.suggestFloat("x", 0, 1)
     }
-    #expect(summary.stopReason == .timeout && summary.trialsRun >= 1 && summary.trialsRun < 50)
+    #expect(summary.stopReason == .timeout && summary.trialsRun >= 1 && summary.trialsRun < 200)
   }
 }
