@@ -4,10 +4,11 @@ import RealModule
 /// One parameter as TPE sees it, in *sampling space*: the log of the value for log
 /// distributions, the value itself otherwise, the choice index for categoricals.
 ///
-/// Follows Optuna's `_ParzenEstimator`: continuous floats (and log integers, widened by half
-/// a step on each side) are truncated Gaussians on `[low, high]`; stepped floats and integers
-/// are Gaussians truncated to `[low - step/2, high + step/2]` and discretised to the grid;
-/// categoricals are per-kernel categorical distributions.
+/// Follows Optuna 5's `_ParzenEstimator`: continuous floats are truncated Gaussians on
+/// `[low, high]` (in log space for log ones); stepped floats and integers are Gaussians
+/// truncated to `[low − step/2, high + step/2]` (log of those bounds for log integers) whose
+/// mass is taken over each grid value's bin; categoricals are per-kernel categorical
+/// distributions.
 struct TPEDimension: Sendable, Hashable {
   enum Kind: Sendable, Hashable {
     case continuous
@@ -15,65 +16,84 @@ struct TPEDimension: Sendable, Hashable {
     case categorical(count: Int)
   }
   var kind: Kind
-  /// Bounds in sampling space (unused for categoricals).
+  /// Truncation bounds in sampling space (widened by half a step for discrete kinds).
   var low: Double
   var high: Double
+  /// The grid of a discrete kind, in the original space.
+  var gridLow: Double
+  var gridHigh: Double
+  var log: Bool
   var distribution: Distribution
 
   /// `nil` for fixed parameters, which are never searched.
   init?(_ d: Distribution) {
     distribution = d
+    log = d.isLog
+    var step: Double?
     switch d {
-    case .float(let lo, let hi, let log, let step):
-      if log {
-        kind = .continuous
-        low = Double.log(lo)
-        high = Double.log(hi)
-      } else if let step {
-        kind = .discrete(step: step)
-        low = lo
-        high = lo + Double(d.cardinality! - 1) * step
-      } else {
-        kind = .continuous
-        low = lo
-        high = hi
+    case .float(let lo, let hi, _, let s):
+      gridLow = lo
+      gridHigh = hi
+      if let s {
+        step = s
+        gridHigh = lo + Double(d.cardinality! - 1) * s
       }
-    case .int(let lo, let hi, let log, let step):
-      if log {
-        kind = .continuous
-        low = Double.log(Double(lo) - 0.5)
-        high = Double.log(Double(hi) + 0.5)
-      } else {
-        kind = .discrete(step: Double(step))
-        low = Double(lo)
-        high = Double(lo + (hi - lo) / step * step)
-      }
+    case .int(let lo, let hi, _, let s):
+      step = Double(s)
+      gridLow = Double(lo)
+      gridHigh = Double(lo + (hi - lo) / s * s)
     case .categorical(let c):
       kind = .categorical(count: c.count)
       low = 0
       high = Double(c.count - 1)
+      gridLow = 0
+      gridHigh = high
+      return
     case .fixed:
       return nil
     }
+    var a = gridLow, b = gridHigh
+    if let step {
+      kind = .discrete(step: step)
+      a -= 0.5 * step
+      b += 0.5 * step
+    } else {
+      kind = .continuous
+    }
+    low = log ? Double.log(a) : a
+    high = log ? Double.log(b) : b
   }
 
   /// The sampling-space coordinate of `value`, or `nil` if it is not a value of the
   /// distribution.
   func coordinate(of value: ParameterValue) -> Double? {
     guard let x = distribution.internalValue(of: value) else { return nil }
-    return distribution.isLog ? Double.log(x) : x
+    return log ? Double.log(x) : x
   }
 
   /// The parameter value at sampling-space coordinate `x` (snapped to the distribution).
   func value(at x: Double) -> ParameterValue {
-    distribution.value(fromInternal: distribution.isLog ? Double.exp(x) : x)
+    distribution.value(fromInternal: log ? Double.exp(x) : x)
   }
 
-  /// Width used for bandwidths and the prior: `high - low` (+ `step` for discrete).
-  var width: Double {
-    if case .discrete(let step) = kind { return high - low + step }
-    return high - low
+  /// A sampling-space draw of a discrete kind snapped to the nearest grid value.
+  @inline(__always)
+  func snap(_ x: Double, step: Double) -> Double {
+    let v = log ? Double.exp(x) : x
+    let g = Swift.min(Swift.max(gridLow + ((v - gridLow) / step).rounded() * step, gridLow), gridHigh)
+    return log ? Double.log(g) : g
   }
+
+  /// The sampling-space bin `[left, right]` of the grid value at coordinate `x`.
+  @inline(__always)
+  func bin(_ x: Double, step: Double) -> (Double, Double) {
+    guard log else { return (x - 0.5 * step, x + 0.5 * step) }
+    let g = Double.exp(x)
+    return (Double.log(g - 0.5 * step), Double.log(g + 0.5 * step))
+  }
+
+  /// Width used for bandwidths and the prior: `high − low` of the truncation bounds.
+  var width: Double { high - low }
 }
 
 /// Settings shared by the Parzen estimators of one TPE sampler (Optuna's
@@ -82,7 +102,6 @@ struct ParzenSettings: Sendable, Hashable {
   var priorWeight: Double
   var considerMagicClip: Bool
   var considerEndpoints: Bool
-  var multivariate: Bool
 }
 
 /// `log(Φ(b) − Φ(a))` for `a ≤ b`, the log probability mass of a standard normal on `[a, b]`,
@@ -179,38 +198,32 @@ struct ParzenEstimator {
         catLogP.append(contentsOf: repeatElement(-Double.log(Double(choices)), count: choices))
       case .continuous, .discrete:
         let low = dim.low, high = dim.high, width = dim.width
-        let priorMu = 0.5 * (low + high)
         for i in 0..<n { mus[base + i] = observations[i * d + j] }
-        mus[base + n] = priorMu
-        if settings.multivariate {
-          let s = 0.2 * Double.pow(Double(Swift.max(n, 1)), -1.0 / Double(d + 4)) * (high - low)
-          for i in 0..<n { sigmas[base + i] = s }
-        } else if n > 0 {
-          let bw = Self.univariateBandwidths(
-            Array(mus[base..<base + k]), low: low, high: high, endpoints: settings.considerEndpoints)
-          for i in 0..<n { sigmas[base + i] = bw[i] }
+        mus[base + n] = 0.5 * (low + high)
+        if n > 0 {
+          let bw = Self.gapBandwidths(
+            Array(mus[base..<base + n]), low: low, high: high, endpoints: settings.considerEndpoints)
+          let minSigma = settings.considerMagicClip ? width / Swift.min(100.0, 1.0 + Double(k)) : 1e-12
+          for i in 0..<n { sigmas[base + i] = Swift.min(Swift.max(bw[i], minSigma), width) }
         }
-        let maxSigma = width
-        let minSigma = settings.considerMagicClip ? width / Swift.min(100.0, 1.0 + Double(k)) : 1e-12
-        for i in 0..<n { sigmas[base + i] = Swift.min(Swift.max(sigmas[base + i], minSigma), maxSigma) }
         sigmas[base + n] = width
         for i in 0..<k {
           let mu = mus[base + i], s = sigmas[base + i]
-          if case .discrete(let step) = dim.kind {
-            logNorm[base + i] = -logGaussMass((low - 0.5 * step - mu) / s, (high + 0.5 * step - mu) / s)
+          let mass = logGaussMass((low - mu) / s, (high - mu) / s)
+          if case .discrete = dim.kind {
+            logNorm[base + i] = -mass
           } else {
-            logNorm[base + i] = -Double.log(s) - halfLog2Pi - logGaussMass((low - mu) / s, (high - mu) / s)
+            logNorm[base + i] = -Double.log(s) - halfLog2Pi - mass
           }
         }
       }
     }
   }
 
-  /// Optuna's univariate bandwidths: for each of the `n` observations (followed in `values`
-  /// by the prior mean), the larger gap to a neighbour among the sorted observations, the
-  /// prior mean and the bounds; without `endpoints` the two outermost kernels use their inner
-  /// gap only. O(n log n).
-  static func univariateBandwidths(_ values: [Double], low: Double, high: Double, endpoints: Bool) -> [Double] {
+  /// Optuna 5's bandwidths (for univariate and multivariate TPE alike): for each observation,
+  /// the larger gap to a neighbour among the sorted observations and the bounds; without
+  /// `endpoints` the two outermost kernels use their inner gap only. O(n log n).
+  static func gapBandwidths(_ values: [Double], low: Double, high: Double, endpoints: Bool) -> [Double] {
     let m = values.count
     var order = Array(0..<m)
     order.sort { values[$0] < values[$1] }
@@ -256,10 +269,8 @@ struct ParzenEstimator {
         case .continuous:
           out.append(truncatedNormal(mus[j * kernels + kk], sigmas[j * kernels + kk], dim.low, dim.high, &rng))
         case .discrete(let step):
-          let x = truncatedNormal(
-            mus[j * kernels + kk], sigmas[j * kernels + kk], dim.low - 0.5 * step, dim.high + 0.5 * step, &rng)
-          let g = dim.low + ((x - dim.low) / step).rounded() * step
-          out.append(Swift.min(Swift.max(g, dim.low), dim.high))
+          let x = truncatedNormal(mus[j * kernels + kk], sigmas[j * kernels + kk], dim.low, dim.high, &rng)
+          out.append(dim.snap(x, step: step))
         }
       }
     }
@@ -283,22 +294,47 @@ struct ParzenEstimator {
           for kk in 0..<k { scratch[row + kk] += catLogP[catOffset[j] + kk * count + c] }
         }
       case .continuous:
-        for p in 0..<m {
-          let x = points[p * d + j]
-          let row = p * k
-          for kk in 0..<k {
-            let z = (x - mus[base + kk]) / sigmas[base + kk]
-            scratch[row + kk] += logNorm[base + kk] - 0.5 * z * z
+        scratch.withUnsafeMutableBufferPointer { acc in
+          mus.withUnsafeBufferPointer { mu in
+            sigmas.withUnsafeBufferPointer { sg in
+              logNorm.withUnsafeBufferPointer { ln in
+                for p in 0..<m {
+                  let x = points[p * d + j]
+                  let row = p * k
+                  for kk in 0..<k {
+                    let z = (x - mu[base + kk]) / sg[base + kk]
+                    acc[row + kk] += ln[base + kk] - 0.5 * z * z
+                  }
+                }
+              }
+            }
           }
         }
       case .discrete(let step):
+        // Candidates repeat grid values: compute each distinct bin's mass once per kernel
+        // (as Optuna does with `np.unique`).
+        var distinct: [Double] = []
+        var which = [Int](repeating: 0, count: m)
         for p in 0..<m {
           let x = points[p * d + j]
-          let row = p * k
+          if let u = distinct.firstIndex(of: x) {
+            which[p] = u
+          } else {
+            which[p] = distinct.count
+            distinct.append(x)
+          }
+        }
+        var mass = [Double](repeating: 0, count: distinct.count * k)
+        for (u, x) in distinct.enumerated() {
+          let (left, right) = dim.bin(x, step: step)
           for kk in 0..<k {
             let mu = mus[base + kk], s = sigmas[base + kk]
-            scratch[row + kk] += logNorm[base + kk] + logGaussMass((x - 0.5 * step - mu) / s, (x + 0.5 * step - mu) / s)
+            mass[u * k + kk] = logNorm[base + kk] + logGaussMass((left - mu) / s, (right - mu) / s)
           }
+        }
+        for p in 0..<m {
+          let row = p * k, src = which[p] * k
+          for kk in 0..<k { scratch[row + kk] += mass[src + kk] }
         }
       }
     }
