@@ -63,6 +63,13 @@ public struct GridSampler: Sampler {
       }
       axes.append(axis)
     }
+    // Every combination of the unconditional parameters' values is at least one point.
+    var lowerBound = 1.0
+    for (p, axis) in zip(space.parameters, axes) where p.condition == nil { lowerBound *= Double(axis.count) }
+    guard lowerBound <= Double(Self.maximumPoints) else {
+      throw GridSamplerError(
+        parameter: space.parameters.last?.name ?? "", reason: "more than \(Self.maximumPoints) grid points")
+    }
     var all: [Parameters] = []
     var partial = Parameters()
     try Self.enumerate(space, axes, 0, &partial, &all)

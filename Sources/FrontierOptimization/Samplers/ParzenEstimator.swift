@@ -4,10 +4,11 @@ import RealModule
 /// One parameter as TPE sees it, in *sampling space*: the log of the value for log
 /// distributions, the value itself otherwise, the choice index for categoricals.
 ///
-/// Follows Optuna's `_ParzenEstimator`: continuous floats (and log integers, widened by half
-/// a step on each side) are truncated Gaussians on `[low, high]`; stepped floats and integers
-/// are Gaussians truncated to `[low - step/2, high + step/2]` and discretised to the grid;
-/// categoricals are per-kernel categorical distributions.
+/// Follows Optuna 5's `_ParzenEstimator`: continuous floats are truncated Gaussians on
+/// `[low, high]` (in log space for log ones); stepped floats and integers are Gaussians
+/// truncated to `[low − step/2, high + step/2]` (log of those bounds for log integers) whose
+/// mass is taken over each grid value's bin; categoricals are per-kernel categorical
+/// distributions.
 struct TPEDimension: Sendable, Hashable {
   enum Kind: Sendable, Hashable {
     case continuous
@@ -15,65 +16,84 @@ struct TPEDimension: Sendable, Hashable {
     case categorical(count: Int)
   }
   var kind: Kind
-  /// Bounds in sampling space (unused for categoricals).
+  /// Truncation bounds in sampling space (widened by half a step for discrete kinds).
   var low: Double
   var high: Double
+  /// The grid of a discrete kind, in the original space.
+  var gridLow: Double
+  var gridHigh: Double
+  var log: Bool
   var distribution: Distribution
 
   /// `nil` for fixed parameters, which are never searched.
   init?(_ d: Distribution) {
     distribution = d
+    log = d.isLog
+    var step: Double?
     switch d {
-    case .float(let lo, let hi, let log, let step):
-      if log {
-        kind = .continuous
-        low = Double.log(lo)
-        high = Double.log(hi)
-      } else if let step {
-        kind = .discrete(step: step)
-        low = lo
-        high = lo + Double(d.cardinality! - 1) * step
-      } else {
-        kind = .continuous
-        low = lo
-        high = hi
+    case .float(let lo, let hi, _, let s):
+      gridLow = lo
+      gridHigh = hi
+      if let s {
+        step = s
+        gridHigh = lo + Double(d.cardinality! - 1) * s
       }
-    case .int(let lo, let hi, let log, let step):
-      if log {
-        kind = .continuous
-        low = Double.log(Double(lo) - 0.5)
-        high = Double.log(Double(hi) + 0.5)
-      } else {
-        kind = .discrete(step: Double(step))
-        low = Double(lo)
-        high = Double(lo + (hi - lo) / step * step)
-      }
+    case .int(let lo, let hi, _, let s):
+      step = Double(s)
+      gridLow = Double(lo)
+      gridHigh = Double(lo + (hi - lo) / s * s)
     case .categorical(let c):
       kind = .categorical(count: c.count)
       low = 0
       high = Double(c.count - 1)
+      gridLow = 0
+      gridHigh = high
+      return
     case .fixed:
       return nil
     }
+    var a = gridLow, b = gridHigh
+    if let step {
+      kind = .discrete(step: step)
+      a -= 0.5 * step
+      b += 0.5 * step
+    } else {
+      kind = .continuous
+    }
+    low = log ? Double.log(a) : a
+    high = log ? Double.log(b) : b
   }
 
   /// The sampling-space coordinate of `value`, or `nil` if it is not a value of the
   /// distribution.
   func coordinate(of value: ParameterValue) -> Double? {
     guard let x = distribution.internalValue(of: value) else { return nil }
-    return distribution.isLog ? Double.log(x) : x
+    return log ? Double.log(x) : x
   }
 
   /// The parameter value at sampling-space coordinate `x` (snapped to the distribution).
   func value(at x: Double) -> ParameterValue {
-    distribution.value(fromInternal: distribution.isLog ? Double.exp(x) : x)
+    distribution.value(fromInternal: log ? Double.exp(x) : x)
   }
 
-  /// Width used for bandwidths and the prior: `high - low` (+ `step` for discrete).
-  var width: Double {
-    if case .discrete(let step) = kind { return high - low + step }
-    return high - low
+  /// A sampling-space draw of a discrete kind snapped to the nearest grid value.
+  @inline(__always)
+  func snap(_ x: Double, step: Double) -> Double {
+    let v = log ? Double.exp(x) : x
+    let g = Swift.min(Swift.max(gridLow + ((v - gridLow) / step).rounded() * step, gridLow), gridHigh)
+    return log ? Double.log(g) : g
   }
+
+  /// The sampling-space bin `[left, right]` of the grid value at coordinate `x`.
+  @inline(__always)
+  func bin(_ x: Double, step: Double) -> (Double, Double) {
+    guard log else { return (x - 0.5 * step, x + 0.5 * step) }
+    let g = Double.exp(x)
+    return (Double.log(g - 0.5 * step), Double.log(g + 0.5 * step))
+  }
+
+  /// Width used for bandwidths and the prior: `high − low` of the truncation bounds.
+  var width: Double { high - low }
 }
 
 /// Settings shared by the Parzen estimators of one TPE sampler (Optuna's
@@ -82,7 +102,6 @@ struct ParzenSettings: Sendable, Hashable {
   var priorWeight: Double
   var considerMagicClip: Bool
   var considerEndpoints: Bool
-  var multivariate: Bool
 }
 
 /// `log(Φ(b) − Φ(a))` for `a ≤ b`, the log probability mass of a standard normal on `[a, b]`,
@@ -90,6 +109,9 @@ struct ParzenSettings: Sendable, Hashable {
 @inline(__always)
 func logGaussMass(_ a: Double, _ b: Double) -> Double {
   let invSqrt2 = 0.7071067811865476
+  // Φ(−9) ≈ 1.1e-19: a kernel far inside its bounds has mass 1 to double precision
+  // (the common case for the narrow kernels of a long history; saves two erfc calls).
+  if a <= -9 && b >= 9 { return 0 }
   if b <= 0 {
     return Double.log(0.5 * Double.erfc(-b * invSqrt2) - 0.5 * Double.erfc(-a * invSqrt2))
   }
@@ -132,6 +154,7 @@ struct ParzenEstimator {
   /// Per dimension `d`, kernel `k` at `d * kernels + k`.
   var mus: [Double]
   var sigmas: [Double]
+  var inverseSigmas: [Double]
   /// Continuous: `−log σ − ½ log 2π − log mass(a, b)`; discrete: `−log mass(a, b)`.
   var logNorm: [Double]
   /// Categorical log-probabilities, per dimension `d`: kernel `k`, choice `c` at
@@ -154,6 +177,7 @@ struct ParzenEstimator {
       return acc
     }
     mus = [Double](repeating: 0, count: d * k)
+    inverseSigmas = []
     sigmas = [Double](repeating: 1, count: d * k)
     logNorm = [Double](repeating: 0, count: d * k)
     catLogP = []
@@ -179,44 +203,41 @@ struct ParzenEstimator {
         catLogP.append(contentsOf: repeatElement(-Double.log(Double(choices)), count: choices))
       case .continuous, .discrete:
         let low = dim.low, high = dim.high, width = dim.width
-        let priorMu = 0.5 * (low + high)
         for i in 0..<n { mus[base + i] = observations[i * d + j] }
-        mus[base + n] = priorMu
-        if settings.multivariate {
-          let s = 0.2 * Double.pow(Double(Swift.max(n, 1)), -1.0 / Double(d + 4)) * (high - low)
-          for i in 0..<n { sigmas[base + i] = s }
-        } else if n > 0 {
-          let bw = Self.univariateBandwidths(
-            Array(mus[base..<base + k]), low: low, high: high, endpoints: settings.considerEndpoints)
-          for i in 0..<n { sigmas[base + i] = bw[i] }
+        mus[base + n] = 0.5 * (low + high)
+        if n > 0 {
+          let bw = Self.gapBandwidths(
+            Array(mus[base..<base + n]), low: low, high: high, endpoints: settings.considerEndpoints)
+          let minSigma = settings.considerMagicClip ? width / Swift.min(100.0, 1.0 + Double(k)) : 1e-12
+          for i in 0..<n { sigmas[base + i] = Swift.min(Swift.max(bw[i], minSigma), width) }
         }
-        let maxSigma = width
-        let minSigma = settings.considerMagicClip ? width / Swift.min(100.0, 1.0 + Double(k)) : 1e-12
-        for i in 0..<n { sigmas[base + i] = Swift.min(Swift.max(sigmas[base + i], minSigma), maxSigma) }
         sigmas[base + n] = width
         for i in 0..<k {
           let mu = mus[base + i], s = sigmas[base + i]
-          if case .discrete(let step) = dim.kind {
-            logNorm[base + i] = -logGaussMass((low - 0.5 * step - mu) / s, (high + 0.5 * step - mu) / s)
+          let mass = logGaussMass((low - mu) / s, (high - mu) / s)
+          if case .discrete = dim.kind {
+            logNorm[base + i] = -mass
           } else {
-            logNorm[base + i] = -Double.log(s) - halfLog2Pi - logGaussMass((low - mu) / s, (high - mu) / s)
+            logNorm[base + i] = -Double.log(s) - halfLog2Pi - mass
           }
         }
       }
     }
+    inverseSigmas = sigmas.map { 1 / $0 }
   }
 
-  /// Optuna's univariate bandwidths: for each of the `n` observations (followed in `values`
-  /// by the prior mean), the larger gap to a neighbour among the sorted observations, the
-  /// prior mean and the bounds; without `endpoints` the two outermost kernels use their inner
-  /// gap only. O(n log n).
-  static func univariateBandwidths(_ values: [Double], low: Double, high: Double, endpoints: Bool) -> [Double] {
+  /// Optuna 5's bandwidths (for univariate and multivariate TPE alike): for each observation,
+  /// the larger gap to a neighbour among the sorted observations and the bounds; without
+  /// `endpoints` the two outermost kernels use their inner gap only. O(n log n).
+  static func gapBandwidths(_ values: [Double], low: Double, high: Double, endpoints: Bool) -> [Double] {
     let m = values.count
-    var order = Array(0..<m)
-    order.sort { values[$0] < values[$1] }
+    var pairs = [(Double, Int32)]()
+    pairs.reserveCapacity(m)
+    for i in 0..<m { pairs.append((values[i], Int32(i))) }
+    pairs.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
     var sorted = [Double](repeating: 0, count: m + 2)
     sorted[0] = low
-    for i in 0..<m { sorted[i + 1] = values[order[i]] }
+    for i in 0..<m { sorted[i + 1] = pairs[i].0 }
     sorted[m + 1] = high
     var s = [Double](repeating: 0, count: m)
     for i in 0..<m { s[i] = Swift.max(sorted[i + 1] - sorted[i], sorted[i + 2] - sorted[i + 1]) }
@@ -225,7 +246,7 @@ struct ParzenEstimator {
       s[m - 1] = sorted[m] - sorted[m - 1]
     }
     var out = [Double](repeating: 0, count: m)
-    for i in 0..<m { out[order[i]] = s[i] }
+    for i in 0..<m { out[Int(pairs[i].1)] = s[i] }
     return out
   }
 
@@ -256,10 +277,8 @@ struct ParzenEstimator {
         case .continuous:
           out.append(truncatedNormal(mus[j * kernels + kk], sigmas[j * kernels + kk], dim.low, dim.high, &rng))
         case .discrete(let step):
-          let x = truncatedNormal(
-            mus[j * kernels + kk], sigmas[j * kernels + kk], dim.low - 0.5 * step, dim.high + 0.5 * step, &rng)
-          let g = dim.low + ((x - dim.low) / step).rounded() * step
-          out.append(Swift.min(Swift.max(g, dim.low), dim.high))
+          let x = truncatedNormal(mus[j * kernels + kk], sigmas[j * kernels + kk], dim.low, dim.high, &rng)
+          out.append(dim.snap(x, step: step))
         }
       }
     }
@@ -268,6 +287,7 @@ struct ParzenEstimator {
   /// `log p(x)` of each of the `m` points in `points` (row-major), written to `out`.
   /// `scratch` holds `m · kernels` partial sums. O(m · kernels · d).
   func logDensity(_ points: [Double], count m: Int, scratch: inout [Double], into out: inout [Double]) {
+    let halfLog2Pi = 0.9189385332046728
     let d = dims.count
     let k = kernels
     scratch.removeAll(keepingCapacity: true)
@@ -283,22 +303,61 @@ struct ParzenEstimator {
           for kk in 0..<k { scratch[row + kk] += catLogP[catOffset[j] + kk * count + c] }
         }
       case .continuous:
-        for p in 0..<m {
-          let x = points[p * d + j]
-          let row = p * k
-          for kk in 0..<k {
-            let z = (x - mus[base + kk]) / sigmas[base + kk]
-            scratch[row + kk] += logNorm[base + kk] - 0.5 * z * z
+        scratch.withUnsafeMutableBufferPointer { acc in
+          mus.withUnsafeBufferPointer { mu in
+            inverseSigmas.withUnsafeBufferPointer { sg in
+              logNorm.withUnsafeBufferPointer { ln in
+                for p in 0..<m {
+                  let x = points[p * d + j]
+                  let row = p * k
+                  for kk in 0..<k {
+                    let z = (x - mu[base + kk]) * sg[base + kk]
+                    acc[row + kk] += ln[base + kk] - 0.5 * z * z
+                  }
+                }
+              }
+            }
           }
         }
       case .discrete(let step):
+        // Candidates repeat grid values: compute each distinct bin's mass once per kernel
+        // (as Optuna does with `np.unique`).
+        var distinct: [Double] = []
+        var which = [Int](repeating: 0, count: m)
         for p in 0..<m {
           let x = points[p * d + j]
-          let row = p * k
-          for kk in 0..<k {
-            let mu = mus[base + kk], s = sigmas[base + kk]
-            scratch[row + kk] += logNorm[base + kk] + logGaussMass((x - 0.5 * step - mu) / s, (x + 0.5 * step - mu) / s)
+          if let u = distinct.firstIndex(of: x) {
+            which[p] = u
+          } else {
+            which[p] = distinct.count
+            distinct.append(x)
           }
+        }
+        var mass = [Double](repeating: 0, count: distinct.count * k)
+        let logInverse = (0..<k).map { Double.log(inverseSigmas[base + $0]) }
+        for (u, x) in distinct.enumerated() {
+          let (left, right) = dim.bin(x, step: step)
+          let logWidth = Double.log(right - left)
+          for kk in 0..<k {
+            let mu = mus[base + kk], inv = inverseSigmas[base + kk]
+            let a = (left - mu) * inv, b = (right - mu) * inv
+            let w = b - a, mid = 0.5 * (a + b)
+            let lm: Double
+            if a > 38.5 || b < -38.5 {
+              lm = -.infinity  // erfc underflows there anyway
+            } else if w < 0.05 && Swift.abs(mid) * w < 0.05 {
+              // A bin narrow against the kernel: ∫φ = φ(m)·w·(1 + (m²−1)w²/24 + O(w⁴)),
+              // relative error < 1e-8 here; saves two erfc and a log.
+              lm = -0.5 * mid * mid - halfLog2Pi + logWidth + logInverse[kk] + (mid * mid - 1) * w * w / 24
+            } else {
+              lm = logGaussMass(a, b)
+            }
+            mass[u * k + kk] = logNorm[base + kk] + lm
+          }
+        }
+        for p in 0..<m {
+          let row = p * k, src = which[p] * k
+          for kk in 0..<k { scratch[row + kk] += mass[src + kk] }
         }
       }
     }
@@ -311,8 +370,12 @@ struct ParzenEstimator {
         out.append(mx)
         continue
       }
+      // Terms below e^-40 of the largest change the sum by < 1e-17 · kernels: skip their exp.
       var sum = 0.0
-      for kk in 0..<k { sum += Double.exp(scratch[row + kk] - mx) }
+      for kk in 0..<k {
+        let t = scratch[row + kk] - mx
+        if t > -40 { sum += Double.exp(t) }
+      }
       out.append(mx + Double.log(sum))
     }
   }

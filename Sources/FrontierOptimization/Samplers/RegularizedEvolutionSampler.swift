@@ -80,15 +80,11 @@ public struct RegularizedEvolutionSampler: Sampler {
       return choices[j >= i ? j + 1 : j]
     }
     guard let dim = TPEDimension(d), let x = dim.coordinate(of: old) else { return d.sample(unit: rng.unitDouble()) }
-    let width = dim.high - dim.low
-    var v = dim.value(at: Swift.min(Swift.max(x + 0.15 * width * rng.standardNormal(), dim.low), dim.high))
-    if v == old, case .discrete(let step) = dim.kind {
-      let up = x + step <= dim.high + 1e-9
-      let down = x - step >= dim.low - 1e-9
-      let goUp = up && (!down || rng.next() & 1 == 0)
-      v = dim.value(at: goUp ? x + step : x - step)
-    }
-    return v
+    let v = dim.value(at: Swift.min(Swift.max(x + 0.15 * dim.width * rng.standardNormal(), dim.low), dim.high))
+    guard v == old, case .discrete(let step) = dim.kind, let iv = d.internalValue(of: old) else { return v }
+    // A discrete step that rounded back to the parent: move to a neighbour instead.
+    let neighbours = [d.value(fromInternal: iv - step), d.value(fromInternal: iv + step)].filter { $0 != old }
+    return neighbours.isEmpty ? v : neighbours[rng.index(below: neighbours.count)]
   }
 
   /// A parameter outside the space is drawn at random.

@@ -15,13 +15,15 @@ import RealModule
 /// ``Options/eiCandidates`` points from the below estimator `l` and returns the one
 /// maximising `log l(x) − log g(x)` (expected improvement).
 ///
-/// - **Multivariate** (default, Optuna 5): one joint kernel per trial over the parameters
-///   that exist in every trial (here: the unconditional ones), bandwidth
-///   `0.2 · n^(−1/(d+4)) · range` (Scott's rule). Conditional parameters are sampled by
-///   univariate TPE over the trials in which they exist, split by the same ranking
-///   (Optuna's `group=False` fallback).
-/// - **Univariate**: each parameter on its own, bandwidth the larger gap to a neighbouring
-///   observation (Optuna's rule; `considerEndpoints` as in Optuna, off by default).
+/// Bandwidths are Optuna 5's in both modes: per observation and parameter, the larger gap to
+/// a neighbouring observation or bound (`considerEndpoints` as in Optuna, off by default).
+///
+/// - **Multivariate** (default, Optuna 5): one joint product kernel per trial over the
+///   parameters that exist in every trial (here: the unconditional ones), so correlations
+///   between good values are kept. Conditional parameters are sampled by univariate TPE
+///   over the trials in which they exist, split by the same ranking (Optuna's
+///   `group=False` fallback).
+/// - **Univariate**: each parameter on its own 1-D estimators.
 /// - **Constant liar** (default, Optuna 5): running trials, and points proposed earlier in
 ///   the same batch, are put in the "above" group as if they had the worst value, so
 ///   parallel asks spread out.
@@ -238,7 +240,7 @@ public struct TPESampler: Sampler {
           na += 1
         }
       }
-      let best = bestCandidate(dims: dims, below: below, nb: nb, above: above, na: na, multivariate: true)
+      let best = bestCandidate(dims: dims, below: below, nb: nb, above: above, na: na)
       for (k, j) in relative.enumerated() { joint[j] = best[k] }
     }
     var point = Parameters(minimumCapacity: space.count)
@@ -263,17 +265,17 @@ public struct TPESampler: Sampler {
       if x.isNaN { continue }
       if isBelow[i] { below.append(x) } else { above.append(x) }
     }
-    return bestCandidate(dims: [dim], below: below, nb: below.count, above: above, na: above.count, multivariate: false)[0]
+    return bestCandidate(dims: [dim], below: below, nb: below.count, above: above, na: above.count)[0]
   }
 
   /// Draws candidates from the below estimator and returns the one maximising
   /// `log l − log g` (first on ties).
   mutating func bestCandidate(
-    dims: [TPEDimension], below: [Double], nb: Int, above: [Double], na: Int, multivariate: Bool
+    dims: [TPEDimension], below: [Double], nb: Int, above: [Double], na: Int
   ) -> [Double] {
     let settings = ParzenSettings(
       priorWeight: options.priorWeight, considerMagicClip: options.considerMagicClip,
-      considerEndpoints: options.considerEndpoints, multivariate: multivariate)
+      considerEndpoints: options.considerEndpoints)
     let l = ParzenEstimator(dims: dims, observations: below, count: nb, settings: settings, scratch: &scratchWeights)
     let g = ParzenEstimator(dims: dims, observations: above, count: na, settings: settings, scratch: &scratchWeights)
     let m = Swift.max(1, options.eiCandidates)
