@@ -36,6 +36,7 @@ let package = Package(
       name: "FrontierCLI",
       dependencies: [
         "FrontierCore", "FrontierStateSearch", "FrontierPlanning", "FrontierVectorSearch",
+        "FrontierOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],
@@ -76,7 +77,7 @@ let package = Package(
     .testTarget(
       name: "FrontierCLITests",
       dependencies: [
-        "FrontierCLI", "FrontierCore", "FrontierStateSearch",
+        "FrontierCLI", "FrontierCore", "FrontierStateSearch", "FrontierOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
