@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     .package(url: "https://github.com/apple/swift-numerics", from: "1.1.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
   ],
   targets: [
     .target(name: "FrontierCore", swiftSettings: strictSettings),
@@ -27,7 +28,10 @@ let package = Package(
     .target(name: "FrontierVectorSearch", dependencies: ["FrontierCore"], swiftSettings: strictSettings),
     .target(
       name: "FrontierOptimization",
-      dependencies: ["FrontierCore", .product(name: "RealModule", package: "swift-numerics")],
+      dependencies: [
+        "FrontierCore", .product(name: "RealModule", package: "swift-numerics"),
+        .product(name: "Yams", package: "Yams"),
+      ],
       swiftSettings: strictSettings),
     .target(
       name: "FrontierPlanning", dependencies: ["FrontierCore", "FrontierStateSearch"],
