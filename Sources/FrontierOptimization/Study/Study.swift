@@ -88,6 +88,10 @@ public struct OptimizeSummary: Sendable, Hashable {
   /// Trials started and finished by this call.
   public var trialsRun: Int
   public var stopReason: OptimizeStopReason
+  public init(trialsRun: Int, stopReason: OptimizeStopReason) {
+    self.trialsRun = trialsRun
+    self.stopReason = stopReason
+  }
 }
 
 /// A progress report after each finished trial (for a progress line).
@@ -103,6 +107,18 @@ public struct StudyProgress: Sendable, Hashable {
   /// Seconds since `optimize` started, and finished trials per second.
   public var elapsed: Double
   public var rate: Double
+  public init(
+    trialsFinished: Int, lastTrial: Int, lastState: TrialState, bestValue: Double?, bestTrial: Int?,
+    elapsed: Double, rate: Double
+  ) {
+    self.trialsFinished = trialsFinished
+    self.lastTrial = lastTrial
+    self.lastState = lastState
+    self.bestValue = bestValue
+    self.bestTrial = bestTrial
+    self.elapsed = elapsed
+    self.rate = rate
+  }
 }
 
 /// A study: a named, persisted series of trials of one search, driven by a sampler and a
@@ -261,12 +277,19 @@ public final class Study: Sendable {
     var result: [Trial] = []
     result.reserveCapacity(proposals.count)
     for p in proposals {
+      // With an explicit space the proposal is the trial's point; define-by-run trials
+      // record a parameter only when the objective suggests it.
+      var parameters: Parameters = [:]
       var distributions: [String: Distribution] = [:]
-      for name in p.parameters.keys {
-        if let spec = relative[name] { distributions[name] = spec.distribution }
+      if let space {
+        for (name, value) in p.parameters {
+          guard let spec = space[name], spec.distribution.contains(value) else { continue }
+          parameters[name] = value
+          distributions[name] = spec.distribution
+        }
       }
       let record = try await storage.startTrial(
-        studyID: id, parameters: p.parameters, distributions: distributions,
+        studyID: id, parameters: parameters, distributions: distributions,
         systemAttributes: p.systemAttributes, now: options.now())
       var trial = Trial(
         study: self, record: record, relativeSpace: relative, proposal: p.parameters, history: history)
