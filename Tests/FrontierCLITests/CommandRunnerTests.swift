@@ -197,6 +197,16 @@ struct CommandRunnerTests {
     #expect(monotonicSeconds() - started < 5)
   }
 
+  @Test("Cancelling the task stops the command; the trial fails as interrupted")
+  func cancellation() async {
+    let started = monotonicSeconds()
+    let task = Task { await runShell("sleep 30; echo 1") }
+    try? await Task.sleep(for: .milliseconds(200))
+    task.cancel()
+    #expect(await task.value.outcome == .failed("interrupted"))
+    #expect(monotonicSeconds() - started < 5)
+  }
+
   @Test("Parallel trials each get their own output")
   func parallel() async {
     let outcomes = await withTaskGroup(of: TrialOutcome.self) { group in

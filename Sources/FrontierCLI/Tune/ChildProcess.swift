@@ -41,12 +41,6 @@ struct ChildExit: Sendable {
   var seconds: Double
 }
 
-/// What a child reports while it runs.
-enum ChildEvent: Sendable {
-  /// One complete line of standard output (without the newline).
-  case line(String)
-  case finished(ChildExit)
-}
 
 /// Why a command could not be started.
 struct SpawnError: Error, Sendable, CustomStringConvertible {
@@ -61,7 +55,9 @@ struct SpawnError: Error, Sendable, CustomStringConvertible {
 /// it starts share a process group whose id is its pid: the runner signals the whole group, and
 /// a Ctrl-C typed at the terminal reaches only `frontier` (which then stops its children
 /// itself, recording why). Standard input is `/dev/null`; standard output is read line by line
-/// and forwarded as ``ChildEvent/line(_:)``; standard error is kept as a bounded tail.
+/// and forwarded through ``lines``; standard error is kept as a bounded tail. ``exit()`` waits
+/// for the end, also from a cancelled task (iterating ``lines`` stops early when the task is
+/// cancelled; the exit is delivered through a continuation, which is not).
 ///
 /// Termination (timeout, pruning, interruption) sends `SIGTERM` to the group, then `SIGKILL`
 /// after `killGrace` seconds. When the command exits, whatever it left running in its group is
@@ -74,8 +70,10 @@ final class ChildProcess: Sendable {
   private static let spawnLock = Mutex<Void>(())
 
   let pid: pid_t
-  let events: AsyncStream<ChildEvent>
+  /// Complete lines of standard output (without the newline), finished when the child ends.
+  let lines: AsyncStream<String>
   private let request = RequestBox()
+  private let ending = ExitBox()
 
   /// Starts `arguments[0]` (looked up in `PATH` when it has no slash) with `arguments` as its
   /// argument vector and exactly `environment` as its environment.
@@ -104,19 +102,25 @@ final class ChildProcess: Sendable {
     }
     guard rc == 0 else { throw SpawnError(command: arguments[0], errno: rc) }
     pid = spawnedPID
-    let (stream, continuation) = AsyncStream<ChildEvent>.makeStream()
-    events = stream
+    let (stream, continuation) = AsyncStream<String>.makeStream()
+    lines = stream
     let supervisor = Supervisor(
       pid: spawnedPID, stdout: outPipe[0], stderr: errPipe[0], timeout: timeout, killGrace: killGrace,
       request: { [request] in request.current },
       emit: { continuation.yield($0) })
+    let ending = self.ending
     let thread = Thread {
       let exit = supervisor.run()
-      continuation.yield(.finished(exit))
       continuation.finish()
+      ending.finish(exit)
     }
     thread.name = "frontier-child-\(spawnedPID)"
     thread.start()
+  }
+
+  /// Waits until the child has ended and been reaped.
+  func exit() async -> ChildExit {
+    await withCheckedContinuation { c in ending.wait(c) }
   }
 
   /// Asks the supervisor to stop the child (the first reason wins).
@@ -171,6 +175,28 @@ private final class RequestBox: Sendable {
   func set(_ r: TerminationReason) { reason.withLock { if $0 == nil { $0 = r } } }
 }
 
+/// A child's end, handed from the supervisor thread to any number of waiters.
+private final class ExitBox: Sendable {
+  private let state = Mutex<(exit: ChildExit?, waiters: [CheckedContinuation<ChildExit, Never>])>((nil, []))
+
+  func wait(_ c: CheckedContinuation<ChildExit, Never>) {
+    let done: ChildExit? = state.withLock { s in
+      if s.exit == nil { s.waiters.append(c) }
+      return s.exit
+    }
+    if let done { c.resume(returning: done) }
+  }
+
+  func finish(_ exit: ChildExit) {
+    let waiters = state.withLock { s in
+      s.exit = exit
+      defer { s.waiters = [] }
+      return s.waiters
+    }
+    for w in waiters { w.resume(returning: exit) }
+  }
+}
+
 /// The blocking loop that reads a child's pipes, enforces its deadline and reaps it.
 /// Runs on its own thread; everything it touches is owned by it.
 private final class Supervisor: @unchecked Sendable {
@@ -180,7 +206,7 @@ private final class Supervisor: @unchecked Sendable {
   let timeout: Double?
   let killGrace: Double
   let request: @Sendable () -> TerminationReason?
-  let emit: @Sendable (ChildEvent) -> Void
+  let emit: @Sendable (String) -> Void
 
   var partialLine: [UInt8] = []
   var lastLine: String?
@@ -188,7 +214,7 @@ private final class Supervisor: @unchecked Sendable {
 
   init(
     pid: pid_t, stdout: Int32, stderr: Int32, timeout: Double?, killGrace: Double,
-    request: @escaping @Sendable () -> TerminationReason?, emit: @escaping @Sendable (ChildEvent) -> Void
+    request: @escaping @Sendable () -> TerminationReason?, emit: @escaping @Sendable (String) -> Void
   ) {
     self.pid = pid
     self.stdoutFD = stdout
@@ -293,7 +319,7 @@ private final class Supervisor: @unchecked Sendable {
     if line.hasSuffix("\r") { line.removeLast() }
     let trimmed = line.trimmingCharacters(in: .whitespaces)
     if !trimmed.isEmpty { lastLine = trimmed }
-    emit(.line(line))
+    emit(line)
   }
 
   private func stderrTail() -> String {

@@ -375,21 +375,17 @@ struct CommandRunner: Sendable {
     defer { running.remove(trial: trial) }
 
     var intermediates: [(step: Int, value: Double)] = []
-    var exit: ChildExit?
-    for await event in child.events {
-      switch event {
-      case .line(let line):
+    // A cancelled task stops the command (recorded "interrupted") and still waits for it.
+    await withTaskCancellationHandler {
+      for await line in child.lines {
         guard let iv = parser.intermediate(line) else { continue }
         intermediates.append(iv)
         if await report(iv.step, iv.value) { child.terminate(.pruned) }
-      case .finished(let e):
-        exit = e
       }
+    } onCancel: {
+      child.terminate(.interrupted)
     }
-    guard let exit else {
-      return .init(outcome: .failed("lost track of the command"), intermediates: intermediates,
-        exitStatus: nil, stderrTail: "", seconds: 0)
-    }
+    let exit = await child.exit()
     return .init(
       outcome: Self.outcome(of: exit, parser: parser), intermediates: intermediates, exitStatus: exit.status,
       stderrTail: exit.stderrTail, seconds: exit.seconds)

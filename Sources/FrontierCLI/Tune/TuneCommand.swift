@@ -165,7 +165,7 @@ struct TuneSummary: Sendable {
     case .trialLimit: s += "ran \(trialsRun) trials\n"
     }
     let counts = report.stateCounts.map { "\($0.1) \($0.0.rawValue)" }.joined(separator: ", ")
-    s += "study '\(study)' in \(storageURL): \(report.trials.count) trials (\(counts))\n"
+    s += "study '\(study)' (\(storageURL)): \(report.trials.count) trials (\(counts))\n"
     s += report.bestText
     return String(s.dropLast())
   }

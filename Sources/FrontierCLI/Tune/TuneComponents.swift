@@ -28,12 +28,19 @@ enum TuneSamplerName: String, ExpressibleByArgument, CaseIterable, Sendable {
 enum TunePrunerName: String, ExpressibleByArgument, CaseIterable, Sendable {
   case none, median, sha, hyperband
 
-  /// The pruner, or a `ValidationError` saying it is not in this build.
-  func make() throws -> any Pruner {
-    switch self {
-    case .none: return NopPruner()
-    case .median, .sha, .hyperband:
-      throw ValidationError("--pruner \(rawValue) is not available in this build (only 'none' is)")
+  /// The pruner with Optuna's defaults: median stopping after 5 trials, asynchronous
+  /// successive halving (reduction factor 4), Hyperband (reduction factor 3, brackets from
+  /// the largest step seen).
+  func make(seed: UInt64 = 0) throws -> any Pruner {
+    do {
+      switch self {
+      case .none: return NopPruner()
+      case .median: return try MedianPruner()
+      case .sha: return try SuccessiveHalvingPruner()
+      case .hyperband: return try HyperbandPruner(seed: seed)
+      }
+    } catch {
+      throw ValidationError("--pruner \(rawValue): \(error)")
     }
   }
 }
