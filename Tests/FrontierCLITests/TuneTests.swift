@@ -250,6 +250,49 @@ struct TuneTests {
     #expect(try StudyExport.export(report, format: .best, output: nil)[0].hasPrefix("trial "))
   }
 
+  @Test(
+    "Space file errors surface as file:line:col: error: reason",
+    arguments: [
+      ("- {name: x, type: complex, low: 0, high: 1}\n", 1, "complex"),
+      ("- {name: x, type: float, low: 0, high: 1}\n- {name: y, type: float, low: 2, high: 1}\n", 2, "empty range"),
+      ("- {name: x, type: float, low: 0, high: 1, log: true}\n", 1, "log"),
+      ("- {name: x, type: int, low: 1, high: 3}\n- {name: x, type: int, low: 1, high: 3}\n", 2, "duplicate"),
+      ("- {name: x, type: float, low: 0, high: 1, condition: {param: opt, equals: sgd}}\n", 1, "opt"),
+    ])
+  func badSpaceFiles(text: String, line: Int, reason: String) throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("space-\(UUID().uuidString).yaml").path
+    try text.write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    do {
+      _ = try loadTuneSpace(path: path)
+      Issue.record("accepted \(text)")
+    } catch {
+      #expect(error.description.hasPrefix("\(path):\(line):"), "\(error)")
+      #expect(error.description.contains(": error: ") && error.description.contains(reason), "\(error)")
+    }
+    do {
+      _ = try loadTuneSpace(path: path + ".missing")
+      Issue.record("read a missing file")
+    } catch {
+      #expect(error.description.hasPrefix(path + ".missing: error: "), "\(error)")
+    }
+  }
+
+  @Test("The tune command end to end: space file, command, in-memory storage")
+  func endToEnd() async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("space-\(UUID().uuidString).yaml").path
+    try "- {name: lr, type: float, low: 1.0e-4, high: 1.0, log: true}\n- {name: opt, type: categorical, choices: [sgd, adam]}\n"
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let tune = try Tune.parse([
+      "--space", path, "--study", "e2e", "--storage", "memory:", "--trials", "3", "--sampler", "random", "--seed", "2",
+      "--quiet", "--", "/bin/sh", "-c", "test {opt} = sgd -o {opt} = adam && echo {lr}",
+    ])
+    try await tune.run()
+    let typo = try Tune.parse(["--space", path, "--study", "e2e", "--storage", "memory:", "--", "echo", "{learning_rate}"])
+    await #expect(throws: ValidationError.self) { try await typo.run() }
+  }
+
   @Test("A storage that cannot be opened names its URL")
   func unreachableStorage() async {
     do {

@@ -62,6 +62,10 @@ func closeTuneStorage(_ storage: any StudyStorage) async {}
 
 /// Loads a search space from a JSON or YAML file.
 /// - Throws: ``InputError`` naming the file, line, column and reason.
-func loadTuneSpace(path: String) throws -> SearchSpace {
-  throw InputError(file: path, "search-space files are not readable in this build (SearchSpaceFile is not linked)")
+func loadTuneSpace(path: String) throws(InputError) -> SearchSpace {
+  do {
+    return try SearchSpaceFile.load(path: path)
+  } catch {
+    throw InputError(file: error.file, line: error.line, column: error.column, error.reason)
+  }
 }
