@@ -233,6 +233,7 @@ private final class Supervisor: @unchecked Sendable {
     var exited = false
     var drainUntil = Double.infinity
     var buffer = [UInt8](repeating: 0, count: 65536)
+    var idleWait: UInt32 = 200  // microseconds
 
     while true {
       let now = monotonicSeconds()
@@ -268,11 +269,14 @@ private final class Supervisor: @unchecked Sendable {
       var fds: [pollfd] = []
       if stdoutFD >= 0 { fds.append(pollfd(fd: stdoutFD, events: Int16(POLLIN), revents: 0)) }
       if stderrFD >= 0 { fds.append(pollfd(fd: stderrFD, events: Int16(POLLIN), revents: 0)) }
-      let waitMS: Int32 = fds.isEmpty || exited ? 10 : 50
       if fds.isEmpty {
-        usleep(UInt32(waitMS) * 1000)
+        // Both pipes closed, the process not yet gone: it is usually exiting right now, so
+        // look again soon, backing off for a command that closed its output and runs on.
+        usleep(idleWait)
+        idleWait = Swift.min(idleWait * 2, 20_000)
         continue
       }
+      let waitMS: Int32 = exited ? 10 : 50
       let ready = poll(&fds, nfds_t(fds.count), waitMS)
       if ready <= 0 { continue }
       for p in fds where p.revents != 0 {
