@@ -14,26 +14,14 @@ struct Tune: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Tune an external command's parameters: one run of the command per trial, recorded in a study.",
     discussion: """
-      Each trial runs COMMAND with {name} in its arguments replaced by the value of parameter
-      `name` ({trial} and {number}: the trial number; {{ and }}: literal braces; an argument
-      naming a conditional parameter that is inactive in the trial is left out, so write
-      --momentum={momentum}). The parameters are also in the environment, as
-      FRONTIER_PARAM_<NAME> and as <NAME> (upper-cased, other characters as _, unless the
-      variable exists already), and in a JSON file whose path is in FRONTIER_PARAMS_FILE.
-      FRONTIER_TRIAL_NUMBER and FRONTIER_STUDY are set too.
+      Each trial runs COMMAND with {name} in its arguments replaced by the value of parameter `name` ({trial} and {number}: the trial number; {{ and }}: literal braces). An argument naming a conditional parameter that is inactive in the trial is left out, so write --momentum={momentum}. The parameters are also in the environment, as FRONTIER_PARAM_<NAME> and as <NAME> (upper-cased, other characters as _, unless that variable exists already), and in a JSON file whose path is in FRONTIER_PARAMS_FILE; FRONTIER_TRIAL_NUMBER and FRONTIER_STUDY are set too.
 
-      The objective is the last non-empty line of the command's standard output: a number, or
-      a JSON object with "value", "values" (one per --direction) or the keys named by --metric.
-      Lines {"step": S, "intermediate": V} printed before it are intermediate values, recorded
-      as they arrive and given to the pruner, which may stop the command.
+      The objective is the last non-empty line of the command's standard output: a number, or a JSON object with "value", "values" (one per --direction) or the keys named by --metric. Lines {"step": S, "intermediate": V} printed before it are intermediate values, recorded as they arrive and given to the pruner, which may stop the command.
 
-      A command that exits non-zero (its standard error's tail is recorded), is killed by a
-      signal, prints no number or garbage, or runs past --timeout becomes a failed trial, and
-      the study goes on. Ctrl-C stops the running commands (their trials are recorded failed,
-      "interrupted"); running the same command again resumes the study, numbering on.
+      A command that exits non-zero (the tail of its standard error is recorded), is killed by a signal, prints no number or garbage, or runs past --timeout becomes a failed trial, and the study goes on. Ctrl-C stops the running commands (their trials are recorded failed, "interrupted"); running the same command line again resumes the study, numbering on.
 
       Example:
-        frontier tune --space space.yaml --study lr-search --trials 50 --jobs 2 \\
+        frontier tune --space space.yaml --study lr --trials 50 --jobs 2 \\
           -- python train.py --lr={lr} --layers={layers}
       """)
 
