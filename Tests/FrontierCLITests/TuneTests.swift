@@ -293,6 +293,15 @@ struct TuneTests {
     await #expect(throws: ValidationError.self) { try await typo.run() }
   }
 
+  @Test("study subcommands parse their arguments and reject bad ones")
+  func studyArguments() throws {
+    let e = try StudyExport.parse(["alpha", "--format", "json", "--storage", "x.db"])
+    #expect(e.name == "alpha" && e.format == .json && e.options.storage == "x.db")
+    #expect(try StudyShow.parse(["alpha"]).options.storage == "sqlite:///frontier.db")
+    #expect(throws: (any Error).self) { try StudyExport.parse(["alpha", "--format", "svg"]) }
+    #expect(throws: (any Error).self) { try StudyShow.parse([]) }
+  }
+
   @Test("A storage that cannot be opened names its URL")
   func unreachableStorage() async {
     do {
