@@ -424,7 +424,11 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
 
   private func notRunning(_ conn: PostgresConnection, _ studyID: Int, _ number: Int) async throws -> StudyStorageError {
     let name = try await studyName(conn, studyID)
-    let state = try await rows(conn, SQL.trialState, [.int(studyID), .int(number)]).first?.decode((Int, String).self).1
+    var state: String?
+    if let row = try await rows(conn, SQL.trialState, [.int(studyID), .int(number)]).first {
+      let (_, s) = try row.decode((Int, String).self)
+      state = s
+    }
     return .notRunning(study: name, number: number, state: state)
   }
 

@@ -364,15 +364,15 @@ public final class SQLiteStudyStorage: ClosableStudyStorage {
     let q = SQL.load(filter: filter.0)
     let args = StatementArguments(filter.1.map(\.databaseValue))
     var a = TrialAssembler()
-    for r in try Row.fetchCursor(db, sql: q[0], arguments: args) {
+    for r in try Row.fetchAll(db, sql: q[0], arguments: args) {
       try a.trial(id: r[0], number: r[1], state: r[2], started: r[3], completed: r[4], heartbeat: r[5], failReason: r[6])
     }
-    for r in try Row.fetchCursor(db, sql: q[1], arguments: args) {
+    for r in try Row.fetchAll(db, sql: q[1], arguments: args) {
       try a.parameter(trialID: r[0], name: r[1], value: r[2], distribution: r[3])
     }
-    for r in try Row.fetchCursor(db, sql: q[2], arguments: args) { a.value(trialID: r[0], objective: r[1], value: r[2]) }
-    for r in try Row.fetchCursor(db, sql: q[3], arguments: args) { a.intermediate(trialID: r[0], step: r[1], value: r[2]) }
-    for r in try Row.fetchCursor(db, sql: q[4], arguments: args) {
+    for r in try Row.fetchAll(db, sql: q[2], arguments: args) { a.value(trialID: r[0], objective: r[1], value: r[2]) }
+    for r in try Row.fetchAll(db, sql: q[3], arguments: args) { a.intermediate(trialID: r[0], step: r[1], value: r[2]) }
+    for r in try Row.fetchAll(db, sql: q[4], arguments: args) {
       a.attribute(trialID: r[0], system: (r[1] as Int) != 0, key: r[2], value: r[3])
     }
     return a.records

@@ -121,6 +121,7 @@ public struct PostgresLocation: Sendable, Hashable, CustomStringConvertible {
         throw malformed("unknown parameter '\(item.name)' (known: sslmode, host, connect_timeout)")
       }
     }
+    if let port = c.port, !(1...65535).contains(port) { throw malformed("port \(port) is not between 1 and 65535") }
     let host = c.host.flatMap { $0.isEmpty ? nil : $0 }
     if host == nil && socketDirectory == nil { throw malformed("no host") }
     guard let user = c.user, !user.isEmpty else { throw malformed("no user name before @") }

@@ -97,7 +97,7 @@ func same(_ a: Distribution, _ b: Distribution) -> Bool {
     }
   }
 
-  @Test func encodingIsCanonicalAndReadable() {
+  @Test func encodingIsCanonicalAndReadable() throws {
     #expect(StoreCodec.encode(.float(0.1)) == "f:0.1")
     #expect(StoreCodec.encode(.int(-3)) == "i:-3")
     #expect(StoreCodec.encode(.string("a:b")) == "s:a:b")

@@ -77,15 +77,16 @@ func checkUpgraded(_ storage: any StudyStorage) async throws {
 
   @Test(.enabled(
     if: Backend.postgresURL != nil,
-    "skipped: FRONTIER_TEST_POSTGRES_URL is not set (.ci/run starts a throwaway PostgreSQL server and sets it)"))
+    "FRONTIER_TEST_POSTGRES_URL is not set (.ci/run starts a throwaway PostgreSQL server and sets it)"))
   func aPostgresStudyWrittenWithSchemaV1OpensInTheCurrentVersion() async throws {
     // A fresh database, so that the schema starts at v1.
     let base = try PostgresLocation(parsing: try #require(Backend.postgresURL))
     let admin = try await PostgresStudyStorage(base, maximumConnections: 1)
     let name = "frontier_mig_\(UUID().uuidString.prefix(8).lowercased())"
     try await admin.executeRaw(["CREATE DATABASE \(name)"])
-    var location = base
-    location.database = name
+    var fresh = base
+    fresh.database = name
+    let location = fresh
     do {
       let old = try await PostgresStudyStorage(location, maximumConnections: 1, schemaVersion: "v1")
       #expect(try await old.appliedVersions() == ["v1"])

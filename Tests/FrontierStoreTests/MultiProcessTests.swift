@@ -18,7 +18,7 @@ import Testing
     return (exe, ["--testing-library", "swift-testing"])
   }
 
-  @Test(.enabled(if: childDB != nil, "skipped: runs only inside the processes that twoProcessesShareOneSQLiteFile spawns"))
+  @Test(.enabled(if: childDB != nil, "runs only inside the processes that twoProcessesShareOneSQLiteFile spawns"))
   func childWorker() async throws {
     let path = try #require(Self.childDB)
     let name = try #require(Self.environment["FRONTIER_STORE_CHILD_STUDY"])
@@ -37,7 +37,7 @@ import Testing
     await storage.close()
   }
 
-  @Test(.enabled(if: childDB == nil && runner != nil, "skipped: not run by `swift test`, cannot respawn the test executable"))
+  @Test(.enabled(if: childDB == nil && runner != nil, "not run by `swift test`, cannot respawn the test executable"))
   func twoProcessesShareOneSQLiteFile() async throws {
     let (exe, baseArgs) = try #require(Self.runner)
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frontier-mp-\(UUID().uuidString)")
