@@ -108,7 +108,7 @@ let package = Package(
     .testTarget(
       name: "FrontierCLITests",
       dependencies: [
-        "FrontierCLI", "FrontierCore", "FrontierStateSearch",
+        "FrontierCLI", "FrontierCore", "FrontierStateSearch", "FrontierOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSettings),
