@@ -35,7 +35,7 @@ let package = Package(
     .target(
       name: "FrontierCLI",
       dependencies: [
-        "FrontierCore", "FrontierStateSearch", "FrontierPlanning", "FrontierVectorSearch",
+        "FrontierCore", "FrontierStateSearch", "FrontierPlanning", "FrontierVectorSearch", "FrontierOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],
