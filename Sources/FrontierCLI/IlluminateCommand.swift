@@ -168,7 +168,7 @@ enum QDRunner {
     default:
       let em = try (0..<c.emitters).map { _ in
         try EvolutionStrategyEmitter(
-          strategy: try qdCMAES(x0: x0, sigma: sigma, batch: c.batch), x0: x0, batchSize: c.batch,
+          strategy: try CMAESStrategy(x0: x0, sigma: sigma, batchSize: c.batch), x0: x0, batchSize: c.batch,
           ranking: mae ? .improvement : .twoStageImprovement, selection: mae ? .mu : .filter,
           restartRule: mae ? .basic : .noImprovement, seed: seeds.next())
       }
@@ -181,8 +181,8 @@ enum QDRunner {
     let setup = wallSeconds() - t0
     var curve: [QDCurveRow] = []
     let w0 = wallSeconds(), c0 = cpuSeconds()
-    let evals = s.run(on: d, iterations: c.iterations, logEvery: c.logEvery) { itr, ev in
-      curve.append(QDCurveRow(iteration: itr, evaluations: ev, stats: s.result.stats, wall: wallSeconds() - w0))
+    let evals = s.run(on: d, iterations: c.iterations, logEvery: c.logEvery) { itr, ev, st in
+      curve.append(QDCurveRow(iteration: itr, evaluations: ev, stats: st, wall: wallSeconds() - w0))
     }
     let wall = wallSeconds() - w0, cpu = cpuSeconds() - c0
     let r = s.result

@@ -1,5 +1,5 @@
 /// The evaluation loop of a quality-diversity run: ask → evaluate the batch in flat buffers →
-/// tell, `iterations` times, calling `log` every `logEvery` iterations (and after the last).
+/// tell, `iterations` times, calling `log` with the result archive's statistics every `logEvery` iterations (and after the last).
 /// Allocates its two buffers once; nothing per solution.
 public protocol QDScheduler {
   associatedtype Indexer: CellIndexer
@@ -24,7 +24,7 @@ extension QDScheduler {
   /// Runs `iterations` iterations on `domain`; returns the number of evaluations.
   @inlinable @discardableResult
   public mutating func run<D: QDDomain>(
-    on domain: D, iterations: Int, logEvery: Int = 100, log: (_ iteration: Int, _ evaluations: Int) -> Void = { _, _ in }
+    on domain: D, iterations: Int, logEvery: Int = 100, log: (_ iteration: Int, _ evaluations: Int, _ stats: ArchiveStats) -> Void = { _, _, _ in }
   ) -> Int {
     var objectives: [Double] = []
     var measures: [Double] = []
@@ -48,7 +48,7 @@ extension QDScheduler {
         measures.withUnsafeBufferPointer { m in tell(objectives: o, measures: m) }
       }
       evaluations += n
-      if itr % max(logEvery, 1) == 0 || itr == iterations { log(itr, evaluations) }
+      if itr % max(logEvery, 1) == 0 || itr == iterations { log(itr, evaluations, result.stats) }
     }
     return evaluations
   }
