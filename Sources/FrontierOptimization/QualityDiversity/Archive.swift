@@ -443,7 +443,7 @@ public struct Archive<Indexer: CellIndexer, Storage: SolutionStorage>: Sendable 
     Int(_occupiedCells[Int.random(in: 0..<_occupiedCells.count, using: &rng)])
   }
 
-  /// Restores cell contents (used by ``ArchiveFile`` loading); recomputes the statistics.
+  /// Restores cell contents (used by ``load(_:)``); keeps the statistics consistent.
   mutating func restore(cell c: Int, objective obj: Double, threshold t: Double, measures ms: [Double]) {
     if !_occupied[c] {
       _occupied[c] = true
@@ -458,8 +458,8 @@ public struct Archive<Indexer: CellIndexer, Storage: SolutionStorage>: Sendable 
     if _objMax.map({ obj > $0 }) ?? true { _objMax = obj }
   }
 
-  mutating func restoreThreshold(cell c: Int, _ t: Double) { _threshold[c] = t }
   mutating func restoreObjMax(_ v: Double?) { _objMax = v }
+  mutating func restoreRejected(_ n: Int) { _rejectedCount = n }
 }
 
 /// A grid archive (pyribs' `GridArchive`).
