@@ -85,19 +85,15 @@ struct QDHeat {
 }
 
 enum QDRunner {
-  static func domain(_ c: QDRunConfig) throws -> any QDDomain {
-    switch c.domain {
-    case "sphere": return try LinearProjectionDomain(.sphere, dimension: c.dimension)
-    case "rastrigin": return try LinearProjectionDomain(.rastrigin, dimension: c.dimension)
-    default: return try ArmDomain(dimension: c.dimension)
-    }
-  }
-
+  /// Opens the concrete domain type, so the whole run loop is specialised for it.
   static func run(_ config: QDRunConfig) throws -> QDRunReport {
     var c = config
     try c.validate()
-    let d = try domain(c)
-    return try open(d, c)
+    switch c.domain {
+    case "sphere": return try open(try LinearProjectionDomain(.sphere, dimension: c.dimension), c)
+    case "rastrigin": return try open(try LinearProjectionDomain(.rastrigin, dimension: c.dimension), c)
+    default: return try open(try ArmDomain(dimension: c.dimension), c)
+    }
   }
 
   private static func open<D: QDDomain>(_ d: D, _ c: QDRunConfig) throws -> QDRunReport {

@@ -45,6 +45,26 @@ struct RecordingStrategy: RankedEvolutionStrategy {
     for r in 0..<500 { #expect(out[2 * r] >= 0 && out[2 * r] <= 2 && out[2 * r + 1] >= -2 && out[2 * r + 1] <= 0) }
   }
 
+  @Test("ziggurat normals: mean 0, variance 1, kurtosis 3, tail mass beyond the base strip, reproducible")
+  func zigguratMoments() {
+    var g = NormalSource(seed: 42)
+    let n = 400_000
+    var s1 = 0.0, s2 = 0.0, s4 = 0.0, tail = 0
+    for _ in 0..<n {
+      let z = g.next()
+      s1 += z
+      s2 += z * z
+      s4 += z * z * z * z
+      if abs(z) > 3.442619855899 { tail += 1 }
+    }
+    let mean = s1 / Double(n), variance = s2 / Double(n) - mean * mean, kurt = s4 / Double(n) / (variance * variance)
+    #expect(abs(mean) < 0.01 && abs(variance - 1) < 0.01 && abs(kurt - 3) < 0.05, "\(mean) \(variance) \(kurt)")
+    // P(|Z| > r) = 5.76e-4: about 230 of 400,000.
+    #expect(tail > 160 && tail < 310, "tail \(tail)")
+    var a = NormalSource(seed: 7), b = NormalSource(seed: 7)
+    #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
+  }
+
   @Test("iso-line emitter with no isotropic noise proposes points on the line through two elites")
   func isoLineOnLine() throws {
     var archive = try Self.grid(2)

@@ -7,6 +7,7 @@ import RealModule
 @usableFromInline func qdLog(_ x: Double) -> Double { Double.log(x) }
 @usableFromInline func qdSin(_ x: Double) -> Double { Double.sin(x) }
 @usableFromInline func qdCos(_ x: Double) -> Double { Double.cos(x) }
+@usableFromInline func qdExp(_ x: Double) -> Double { Double.exp(x) }
 
 /// The cells of a CVT archive: a set of centroids in measure space, each point belonging to
 /// its nearest centroid (Euclidean). Lookups use a k-d tree (Bentley 1975), exact.

@@ -1,27 +1,56 @@
 public import FrontierCore
 
-/// Standard normal deviates from a seeded xoshiro256** stream (Box–Muller, both deviates of
-/// each pair used). O(1) per deviate, no allocation.
+/// Standard normal deviates from a seeded xoshiro256** stream by the ziggurat method
+/// (Marsaglia & Tsang, "The ziggurat method for generating random variables", J. Stat. Softw.
+/// 2000, in Doornik's 2005 formulation with 128 layers and an exact tail). About 99% of
+/// draws take one 64-bit random number, one multiply and one compare; no allocation.
 public struct NormalSource: Sendable {
   public var rng: Xoshiro256StarStar
-  @usableFromInline var spare = 0.0
-  @usableFromInline var hasSpare = false
+  /// Layer edges `x[0...128]` (x[0] is the base strip's pseudo-width, x[128] = 0).
+  @usableFromInline let edge: [Double]
+  /// `edge[i+1] / edge[i]`: below it a point of layer i is inside the curve for sure.
+  @usableFromInline let ratio: [Double]
+  @usableFromInline static let r = 3.442619855899
+  @usableFromInline static let layers = 128
 
-  public init(seed: UInt64) { rng = Xoshiro256StarStar(seed: seed) }
+  public init(seed: UInt64) {
+    rng = Xoshiro256StarStar(seed: seed)
+    let n = Self.layers
+    let r = Self.r
+    let v = 9.91256303526217e-3
+    var x = [Double](repeating: 0, count: n + 1)
+    func f(_ t: Double) -> Double { qdExp(-0.5 * t * t) }
+    x[0] = v / f(r)
+    x[1] = r
+    for i in 2..<n { x[i] = (-2 * qdLog(v / x[i - 1] + f(x[i - 1]))).squareRoot() }
+    x[n] = 0
+    edge = x
+    ratio = (0..<n).map { x[$0 + 1] / x[$0] }
+  }
+
+  @inlinable @inline(__always) mutating func uniform01() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
 
   @inlinable public mutating func next() -> Double {
-    if hasSpare {
-      hasSpare = false
-      return spare
+    while true {
+      let bits = rng.next()
+      let u = Double(bits >> 11) * 0x1p-52 - 1  // uniform in [-1, 1)
+      let i = Int(bits & 127)
+      if abs(u) < ratio[i] { return u * edge[i] }
+      if i == 0 { return tail(negative: u < 0) }
+      let x = u * edge[i]
+      let f0 = qdExp(-0.5 * (edge[i] * edge[i] - x * x))
+      let f1 = qdExp(-0.5 * (edge[i + 1] * edge[i + 1] - x * x))
+      if f1 + uniform01() * (f0 - f1) < 1 { return x }
     }
-    // u1 in (0, 1]: 53-bit uniform shifted away from zero.
-    let u1 = Double((rng.next() >> 11) + 1) * 0x1p-53
-    let u2 = Double(rng.next() >> 11) * 0x1p-53
-    let r = (-2 * qdLog(u1)).squareRoot()
-    let a = 2 * Double.pi * u2
-    spare = r * qdSin(a)
-    hasSpare = true
-    return r * qdCos(a)
+  }
+
+  @usableFromInline mutating func tail(negative: Bool) -> Double {
+    var x = 0.0, y = 0.0
+    repeat {
+      x = qdLog(1 - uniform01()) / Self.r
+      y = qdLog(1 - uniform01())
+    } while -2 * y < x * x
+    return negative ? x - Self.r : Self.r - x
   }
 
   /// A uniform integer in `0..<n`.
