@@ -36,6 +36,7 @@ let package = Package(
       name: "FrontierCLI",
       dependencies: [
         "FrontierCore", "FrontierStateSearch", "FrontierPlanning", "FrontierVectorSearch",
+        "FrontierOptimization",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],

@@ -6,7 +6,8 @@ public struct FrontierCommand: AsyncParsableCommand {
   public static let configuration = CommandConfiguration(
     commandName: "frontier",
     abstract: "Search algorithms for state spaces, planning, optimisation and vectors.",
-    subcommands: [Solve.self, Plan.self, Validate.self, IndexCommand.self, VectorBench.self, Demo.self])
+    subcommands: [Solve.self, Plan.self, Validate.self, IndexCommand.self, VectorBench.self, Demo.self,
+      ParetoCommand.self, MOOBench.self, MOOFixture.self])
   public init() {}
 }
 
