@@ -208,7 +208,8 @@ final class ManualClock: Sendable {
     }
     #expect(failedLists.flatMap { $0 }.map(\.number) == [dead.number])
     let all = try await study.trials()
-    #expect(all[dead.number].state == .failed && all[dead.number].failReason == InMemoryStudyStorage.staleHeartbeatReason)
+    #expect(all[dead.number].state == .failed && all[dead.number].failReason
+      == "stale heartbeat: no heartbeat for more than 60.0 s (its worker died or hung)")
     #expect(all[alive.number].state == .running)
     // One retry, waiting, with the same parameters.
     #expect(all.count == 3)

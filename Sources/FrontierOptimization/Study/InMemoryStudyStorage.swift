@@ -20,7 +20,7 @@ import Synchronization
 ///   was failed for a stale heartbeat learns it that way). Finishing sets `completedAt`;
 ///   `.complete(values)` stores the values, `.failed(reason)` the reason.
 /// - ``failStaleTrials(studyID:staleAfter:now:)`` fails each `running` trial whose
-///   `heartbeatAt < now - staleAfter` with reason ``staleHeartbeatReason``, under the lock,
+///   `heartbeatAt < now - staleAfter` with reason ``staleHeartbeatReason(staleAfter:)``, under the lock,
 ///   so a stale trial is returned to exactly one caller.
 /// - ``setTrialAttribute(studyID:number:key:value:system:)`` works in any state (runners
 ///   annotate finished trials too).
@@ -29,8 +29,11 @@ import Synchronization
 /// with none); reading trials is O(n). All methods hold one `Mutex` (the only shared
 /// table), never across an `await`.
 public final class InMemoryStudyStorage: StudyStorage, Sendable {
-  /// The `failReason` of trials failed by ``failStaleTrials(studyID:staleAfter:now:)``.
-  public static let staleHeartbeatReason = "stale heartbeat"
+  /// The `failReason` of trials failed by ``failStaleTrials(studyID:staleAfter:now:)``
+  /// (the same text as FrontierStore's SQL backends).
+  public static func staleHeartbeatReason(staleAfter: Double) -> String {
+    "stale heartbeat: no heartbeat for more than \(staleAfter) s (its worker died or hung)"
+  }
 
   struct StoredStudy {
     var info: StudyInfo
@@ -176,10 +179,11 @@ public final class InMemoryStudyStorage: StudyStorage, Sendable {
     try withStudy(studyID) { study throws(StudyStorageError) -> [TrialRecord] in
       var failed: [TrialRecord] = []
       let limit = now - staleAfter
+      let reason = Self.staleHeartbeatReason(staleAfter: staleAfter)
       for i in study.trials.indices where study.trials[i].state == .running {
         guard let beat = study.trials[i].heartbeatAt, beat < limit else { continue }
         study.trials[i].state = .failed
-        study.trials[i].failReason = Self.staleHeartbeatReason
+        study.trials[i].failReason = reason
         study.trials[i].completedAt = now
         failed.append(study.trials[i])
       }
