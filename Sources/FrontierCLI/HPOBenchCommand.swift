@@ -105,18 +105,7 @@ enum HPOBenchRecord {
     return number((x * s).rounded() / s)
   }
 
-  static func string(_ s: String) -> String {
-    var o = "\""
-    for ch in s.unicodeScalars {
-      switch ch {
-      case "\"": o += "\\\""
-      case "\\": o += "\\\\"
-      case "\n": o += "\\n"
-      default: o.unicodeScalars.append(ch)
-      }
-    }
-    return o + "\""
-  }
+  static func string(_ s: String) -> String { JSONLine.quote(s) }
 
   static func json(algorithm: String, problem: String, seed: UInt64, result: HPOBenchResult, extra: [String: String]) -> String {
     let fields: [(String, String)] = [
