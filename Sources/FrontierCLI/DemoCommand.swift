@@ -33,6 +33,7 @@ struct Demo: AsyncParsableCommand {
     Console.line("")
     try slidingTiles()
     try await DemoSections.extra(quick: quick)
+    try await DemoStudy.run(quick: quick)
     Console.line("")
     Console.line("demo finished in \(fmt(seconds(ContinuousClock.now - started), 1)) s")
   }
@@ -89,6 +90,8 @@ enum DemoSections {
     try grids(quick: quick)
     Console.line("")
     try planning(quick: quick)
+    Console.line("")
+    try vectors(quick: quick)
   }
 
   static func planning(quick: Bool) throws {

@@ -7,7 +7,8 @@ public struct FrontierCommand: AsyncParsableCommand {
     commandName: "frontier",
     abstract: "Search algorithms for state spaces, planning, optimisation and vectors.",
     subcommands: [Solve.self, Plan.self, Validate.self, IndexCommand.self, VectorBench.self, Demo.self,
-      HPOCommand.self])
+      HPOCommand.self, Tune.self, StudyCommand.self, Illuminate.self, QDBench.self, QDFixture.self,
+      ParetoCommand.self, MOOBench.self, MOOFixture.self])
   public init() {}
 }
 

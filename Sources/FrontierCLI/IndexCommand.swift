@@ -155,9 +155,11 @@ struct IndexSearch: AsyncParsableCommand {
   @Option(help: "Filter expression, e.g. 'lex == 3 && value < 5000'.") var filter: String?
   @Option(help: "Filter strategy: auto, brute-force, graph, post-filter.") var strategy: StrategyName = .auto
   @Flag(help: "One JSON object per query instead of text.") var json = false
+  @Option(help: "Search threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount
 
   func run() async throws {
-    var idx = try HNSWIndex.load(from: index)
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    let idx = try HNSWIndex.load(from: index)
     let q = try readVectors(queries)
     let f: VectorFilter?
     do {
@@ -166,8 +168,8 @@ struct IndexSearch: AsyncParsableCommand {
       throw ValidationError("--filter: \(e.message)")
     }
     let params = SearchParameters(ef: ef, strategy: strategy.strategy)
-    for i in 0..<q.rows {
-      let r = try idx.search(q.row(i), k: k, filter: f, parameters: params)
+    let all = try await idx.searchAll((0..<q.rows).map { q.row($0) }, k: k, filter: f, parameters: params, threads: threads)
+    for (i, r) in all.enumerated() {
       if json {
         let ids = r.map { String($0.id) }.joined(separator: ",")
         let ds = r.map { "\($0.distance)" }.joined(separator: ",")
@@ -184,7 +186,7 @@ struct IndexSearch: AsyncParsableCommand {
 struct VectorBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "bench", abstract: "Vector-search benchmarks writing the anchors' CSV columns.",
-    subcommands: [BenchANN.self, BenchFiltered.self])
+    subcommands: [BenchANN.self, BenchFiltered.self, BenchFlat.self])
 }
 
 /// base.fvecs, query.fvecs, gt.ivecs and meta.json of a data set directory.
@@ -411,6 +413,64 @@ struct BenchFiltered: AsyncParsableCommand {
       header: [
         "dataset", "n", "d", "filter_set", "mean_selectivity", "method", "M", "efC", "param", "k", "nq", "recall",
         "qps_wall", "qps_cpu", "build_s", "build_cpu_s", "loadavg",
+      ], rows: rows)
+  }
+}
+
+/// Exact search with ``FlatIndex`` (the oracle; the issue compares it with faiss's IndexFlat).
+struct BenchFlat: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "flat", abstract: "Exact (flat) search recall@k and QPS, batch and per query (single thread).")
+  @Option var data: String
+  @Option var k = 10
+  @Option var nq = 0
+  @Option(help: "Best of N passes.") var repeats = 3
+  @Option var out = "results_ann.csv"
+
+  func run() async throws {
+    let d = try BenchData(data, nq: nq)
+    let gt = try VectorFiles.readIvecs(data + "/gt.ivecs")
+    var index = FlatIndex(dimension: d.base.dimension, metric: d.metric)
+    index.reserveCapacity(d.base.rows)
+    let w0 = wallSeconds()
+    let c0 = cpuSeconds()
+    for i in 0..<d.base.rows { try index.add(d.base.row(i), attributes: []) }
+    let buildWall = wallSeconds() - w0
+    let buildCPU = cpuSeconds() - c0
+    let nq = d.queries.rows
+    var rows: [[String]] = []
+    for mode in ["batch", "single"] {
+      var best: (wall: Double, cpu: Double, found: [[Int]])? = nil
+      for _ in 0..<max(1, repeats) {
+        let w = wallSeconds()
+        let c = cpuSeconds()
+        var found: [[Int]]
+        if mode == "batch" {
+          found = try index.searchBatch(d.queries, k: k).map { $0.map(\.id) }
+        } else {
+          found = []
+          found.reserveCapacity(nq)
+          for i in 0..<nq { found.append(try index.search(d.queries.row(i), k: k, filter: nil).map(\.id)) }
+        }
+        let tw = wallSeconds() - w
+        let tc = cpuSeconds() - c
+        if best == nil || tc < best!.cpu { best = (tw, tc, found) }
+      }
+      let rec = recallAtK(best!.found, gt, k: k)
+      let row = [
+        d.name, "\(d.base.rows)", "\(d.base.dimension)", d.metricName, "frontier-flat", "0.1", "", "", "", "\(k)", "1",
+        mode, "\(nq)", r(rec, 4), r(Double(nq) / best!.wall, 1), r(Double(nq) / max(best!.cpu, 1e-9), 1),
+        r(buildWall, 2), r(buildCPU, 2), "", "", r(peakRSSMB(), 1), "", "", "", "", r(loadAverage(), 2),
+      ]
+      rows.append(row)
+      print("frontier-flat mode=\(mode) recall@\(k)=\(r(rec, 4)) qps(wall)=\(row[14]) qps(cpu)=\(row[15]) kernels=\(vectorKernelVariant) load1=\(row[25])")
+    }
+    try appendCSV(
+      out,
+      header: [
+        "dataset", "n", "d", "metric", "lib", "version", "M", "efC", "ef", "k", "threads", "mode", "nq", "recall",
+        "qps_wall", "qps_cpu", "build_s", "build_cpu_s", "load_s", "index_rss_mb", "peak_rss_mb", "data_rss_mb",
+        "disk_mb", "p50_us", "p99_us", "loadavg",
       ], rows: rows)
   }
 }

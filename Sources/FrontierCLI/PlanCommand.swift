@@ -65,9 +65,9 @@ struct Plan: AsyncParsableCommand {
   var problem: String
 
   @Option(help: "Search configuration: \(PlannerSearch.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var search = PlanSearchName(.gbfsHadd)
+  var search = PlanSearchName(.satisficing)
 
-  @Option(help: "Weight for wastar-hadd (w ≥ 1).")
+  @Option(help: "Weight for wastar-ff and wastar-hadd (w ≥ 1).")
   var weight: Double = 2
 
   @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds.")

@@ -1,4 +1,5 @@
 public import FrontierCore
+public import FrontierStateSearch
 
 /// The delete relaxation of a ground task as unary operators: one per (action, add
 /// effect), with the action's positive preconditions plus the effect's positive
@@ -22,9 +23,12 @@ public struct RelaxedTask: Sendable {
   /// Number of actions of the ground task.
   public let actionCount: Int
 
-  public init(_ task: GroundTask) {
+  /// - Parameter unitCosts: cost every visible action 1 (hidden goal actions 0), as Fast
+  ///   Downward's `adapt_costs(one)` that LAMA's first iteration uses.
+  public init(_ task: GroundTask, unitCosts: Bool = false) {
     factCount = task.factCount
     actionCount = task.actionCount
+    let costOf: (Int) -> Int = { a in unitCosts ? (task.actionHidden[a] ? 0 : 1) : task.actionCosts[a] }
     var preStart: ContiguousArray<Int32> = [0]
     var pre: ContiguousArray<Int32> = []
     var eff: ContiguousArray<Int32> = []
@@ -36,14 +40,14 @@ public struct RelaxedTask: Sendable {
         pre.append(contentsOf: p)
         preStart.append(Int32(pre.count))
         eff.append(f)
-        cost.append(task.actionCosts[a])
+        cost.append(costOf(a))
         action.append(Int32(a))
       }
       for c in task.conditionalEffects(of: a) where c.isAdd {
         pre.append(contentsOf: Array(Set(p + c.positive)).sorted())
         preStart.append(Int32(pre.count))
         eff.append(c.fact)
-        cost.append(task.actionCosts[a])
+        cost.append(costOf(a))
         action.append(Int32(a))
       }
     }
@@ -99,6 +103,8 @@ final class RelaxationScratch {
   /// h_FF: facts already visited by the relaxed-plan extraction, actions in the plan.
   @usableFromInline let factMarked: UnsafeMutablePointer<Bool>
   @usableFromInline let actionMarked: UnsafeMutablePointer<Bool>
+  /// h_FF: whether each action is preferred in the last evaluated state.
+  @usableFromInline let actionPreferred: UnsafeMutablePointer<Bool>
   @usableFromInline var heap: BinaryHeap<FactEntry>
   @usableFromInline var markedActions: ContiguousArray<Int32> = []
   @usableFromInline var stack: ContiguousArray<Int32> = []
@@ -124,6 +130,7 @@ final class RelaxationScratch {
     unsatisfied = make(r.operatorCount, 0)
     accumulated = make(r.operatorCount, 0)
     actionMarked = make(r.actionCount, false)
+    actionPreferred = make(r.actionCount, false)
     heap = BinaryHeap(minimumCapacity: r.factCount)
   }
 
@@ -135,6 +142,7 @@ final class RelaxationScratch {
     unsatisfied.deallocate()
     accumulated.deallocate()
     actionMarked.deallocate()
+    actionPreferred.deallocate()
   }
 }
 
@@ -230,6 +238,7 @@ extension RelaxedTask {
       scratch.markedActions = marked
       scratch.stack = stack
     }
+    for a in preferred { scratch.actionPreferred[Int(a)] = false }
     preferred.removeAll(keepingCapacity: true)
     if hadd >= Int.infinity { return Int.infinity }
     for a in marked { scratch.actionMarked[Int(a)] = false }
@@ -260,21 +269,32 @@ extension RelaxedTask {
           stack.append(p)
         }
       }
-      if applicable && !preferred.contains(Int32(a)) { preferred.append(Int32(a)) }
+      if applicable && !scratch.actionPreferred[a] {
+        scratch.actionPreferred[a] = true
+        preferred.append(Int32(a))
+      }
     }
     return h
   }
 }
 
 /// h_FF with preferred operators (see ``RelaxedTask/relaxedPlan(_:scratch:)``).
-public struct FFHeuristic<S: PlanningState>: Heuristic {
+///
+/// - Complexity: one h_add exploration, O((F + P) log F) for F facts and P operator
+///   preconditions, plus a linear relaxed-plan extraction.
+public struct FFHeuristic<S: PlanningState>: PreferredOperatorHeuristic {
   public let relaxed: RelaxedTask
   @usableFromInline let scratch: RelaxationScratch
-  public init(_ task: GroundTask) {
-    relaxed = RelaxedTask(task)
+  /// - Parameter unitCosts: evaluate as if every action cost 1 (LAMA's first iteration).
+  public init(_ task: GroundTask, unitCosts: Bool = false) {
+    relaxed = RelaxedTask(task, unitCosts: unitCosts)
     scratch = RelaxationScratch(relaxed)
   }
   @inlinable public func estimate(_ state: S) -> Int { relaxed.relaxedPlan(state, scratch: scratch) }
+  /// Same as ``estimate(_:)``: h_FF always records the preferred operators.
+  @inlinable public func estimateWithPreferred(_ state: S) -> Int { relaxed.relaxedPlan(state, scratch: scratch) }
+  /// Whether action `label` is preferred in the state evaluated last (O(1)).
+  @inlinable public func isPreferred(_ label: Int32) -> Bool { scratch.actionPreferred[Int(label)] }
   /// The preferred operators (action ids) of the state evaluated last.
   public var lastPreferredOperators: [Int32] { Array(scratch.preferred) }
 }

@@ -3,20 +3,36 @@ public import FrontierStateSearch
 
 /// Search configurations over the shared state-space engine.
 public enum PlannerSearch: String, Sendable, Hashable, CaseIterable {
-  /// A* with the blind heuristic (uniform-cost search in effect); optimal.
-  case astarBlind = "astar-blind"
+  /// The default: lazy greedy best-first search with h_FF (unit costs) and preferred
+  /// operators, boost 1000: Fast Downward's `lama-first` without the landmark heuristic.
+  case satisficing
+  /// A* with LM-cut; optimal (same as `astar-lmcut`).
+  case optimal
+  /// Eager greedy best-first search with h_FF and preferred operators (dual queue), as
+  /// Fast Downward's `eager_greedy([ff()], preferred=[ff()])`.
+  case gbfsFF = "gbfs-ff"
+  /// Lazy greedy best-first search with h_FF and preferred operators, as Fast Downward's
+  /// `lazy_greedy([ff()], preferred=[ff()])` (action costs kept).
+  case lazyGbfsFF = "lazy-gbfs-ff"
+  /// A* with LM-cut; optimal.
+  case astarLMCut = "astar-lmcut"
   /// A* with h_max; optimal.
   case astarHmax = "astar-hmax"
-  /// Greedy best-first search with h_add; satisficing.
+  /// A* with the blind heuristic (uniform-cost search in effect); optimal.
+  case astarBlind = "astar-blind"
+  /// Weighted A* with h_FF (weight from the configuration), no reopening; satisficing.
+  case wastarFF = "wastar-ff"
+  /// Weighted A* with h_add; satisficing.
+  case wastarHadd = "wastar-hadd"
+  /// Greedy best-first search with h_add, no preferred operators; satisficing.
   case gbfsHadd = "gbfs-hadd"
-  /// Greedy best-first search with h_FF (preferred operators not used yet); satisficing.
-  case gbfsFF = "gbfs-ff"
   /// Greedy best-first search with goal count; satisficing.
   case gbfsGoalCount = "gbfs-goalcount"
-  /// Weighted A* with h_add (weight from the configuration); satisficing.
-  case wastarHadd = "wastar-hadd"
   /// Breadth-first search; optimal for unit costs only.
   case bfs
+
+  /// Whether the configuration guarantees optimal plans.
+  public var isOptimal: Bool { [.optimal, .astarLMCut, .astarHmax, .astarBlind].contains(self) }
 }
 
 /// How to plan.
@@ -24,7 +40,7 @@ public struct PlannerConfiguration: Sendable, Hashable {
   public var search: PlannerSearch
   public var weight: Double
   public var options: SearchOptions
-  public init(search: PlannerSearch = .gbfsHadd, weight: Double = 2, options: SearchOptions = .init()) {
+  public init(search: PlannerSearch = .satisficing, weight: Double = 2, options: SearchOptions = .init()) {
     self.search = search
     self.weight = weight
     self.options = options
@@ -67,7 +83,25 @@ public enum Planner {
     let o = c.options
     var hInit: Int? = nil
     let result: SearchResult<S, Int>
+    var preferredOptions = PreferredSearchOptions(limits: o.limits, initialCapacity: o.initialCapacity)
     switch c.search {
+    case .satisficing:
+      let h = FFHeuristic<S>(task, unitCosts: true)
+      hInit = h.estimate(p.start)
+      result = lazyGreedySearch(p, heuristic: h, options: preferredOptions)
+    case .lazyGbfsFF:
+      let h = FFHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = lazyGreedySearch(p, heuristic: h, options: preferredOptions)
+    case .gbfsFF:
+      let h = FFHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      preferredOptions.boost = 0
+      result = eagerGreedySearch(p, heuristic: h, options: preferredOptions)
+    case .optimal, .astarLMCut:
+      let h = LMCutHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      result = aStar(p, heuristic: h, options: o)
     case .astarBlind:
       let h = BlindHeuristic<S>(task)
       hInit = h.estimate(p.start)
@@ -80,16 +114,18 @@ public enum Planner {
       let h = AdditiveHeuristic<S>(task)
       hInit = h.estimate(p.start)
       result = greedyBestFirstSearch(p, heuristic: h, options: o)
-    case .gbfsFF:
-      let h = FFHeuristic<S>(task)
-      hInit = h.estimate(p.start)
-      result = greedyBestFirstSearch(p, heuristic: h, options: o)
     case .gbfsGoalCount:
       let h = GoalCountHeuristic<S>(task)
       hInit = h.estimate(p.start)
       result = greedyBestFirstSearch(p, heuristic: h, options: o)
     case .wastarHadd:
       let h = AdditiveHeuristic<S>(task)
+      hInit = h.estimate(p.start)
+      var wo = o
+      wo.reopenClosed = false
+      result = weightedAStar(p, heuristic: h, weight: c.weight, options: wo)
+    case .wastarFF:
+      let h = FFHeuristic<S>(task)
       hInit = h.estimate(p.start)
       var wo = o
       wo.reopenClosed = false
@@ -110,12 +146,13 @@ public enum Planner {
     }
   }
 
-  /// Heuristic values of the initial state: (h_max, h_add, h_FF, goal count, blind).
-  public static func initialHeuristics(_ task: GroundTask) -> (hmax: Int, hadd: Int, hff: Int, goalCount: Int, blind: Int) {
-    func go<S: PlanningState>(_ p: PlanningProblem<S>) -> (Int, Int, Int, Int, Int) {
+  /// Heuristic values of the initial state: (h_max, h_add, h_FF, goal count, blind, LM-cut).
+  public static func initialHeuristics(_ task: GroundTask) -> (hmax: Int, hadd: Int, hff: Int, goalCount: Int, blind: Int, lmcut: Int) {
+    func go<S: PlanningState>(_ p: PlanningProblem<S>) -> (Int, Int, Int, Int, Int, Int) {
       (MaxHeuristic<S>(task).estimate(p.start), AdditiveHeuristic<S>(task).estimate(p.start),
        FFHeuristic<S>(task).estimate(p.start),
-       GoalCountHeuristic<S>(task).estimate(p.start), BlindHeuristic<S>(task).estimate(p.start))
+       GoalCountHeuristic<S>(task).estimate(p.start), BlindHeuristic<S>(task).estimate(p.start),
+       LMCutHeuristic<S>(task).estimate(p.start))
     }
     switch task.wordCount {
     case 1: return go(PlanningProblem<SmallPlanningState>(task))

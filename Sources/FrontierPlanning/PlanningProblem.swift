@@ -1,4 +1,5 @@
 public import FrontierCore
+public import FrontierStateSearch
 
 /// A ground task as a ``SearchProblem``: every state-space algorithm of
 /// `FrontierStateSearch` (A*, greedy best-first, breadth-first, …) runs on it.
@@ -7,7 +8,7 @@ public import FrontierCore
 /// of its positive preconditions (the one whose list is shortest when it is filed), and
 /// expanding a state visits only the lists of its true facts, then checks the remaining
 /// preconditions. Actions without positive preconditions are checked always.
-public struct PlanningProblem<S: PlanningState>: SearchProblem, Sendable {
+public struct PlanningProblem<S: PlanningState>: LabeledSearchProblem, Sendable {
   public typealias State = S
   public typealias Cost = Int
   public typealias Table = S.Table
@@ -115,6 +116,18 @@ public struct PlanningProblem<S: PlanningState>: SearchProblem, Sendable {
     forEachApplicable(s) { a in
       successors.append(apply(a, to: s), cost: costs[a])
     }
+  }
+
+  /// Appends the actions applicable in `s` (labels are action ids).
+  @inlinable
+  public func applicableLabels(_ s: S, into labels: inout ContiguousArray<Int32>) {
+    forEachApplicable(s) { labels.append(Int32(truncatingIfNeeded: $0)) }
+  }
+
+  /// The state after action `label` and its cost.
+  @inlinable
+  public func successor(of s: S, through label: Int32) -> (state: S, cost: Int) {
+    (apply(Int(label), to: s), task.actionCosts[Int(label)])
   }
 
   /// The actions applicable in `s`, in increasing id order.

@@ -1,3 +1,4 @@
+import CFrontierKernels
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -515,9 +516,13 @@ internal enum HNSWCore<K: DistanceKernel> {
               j &+= 1
               if vis[Int(e)] == gen { continue }
               vis[Int(e)] = gen
+              // Start fetching the row now: its distance is computed after the gather, so
+              // the memory latency of up to `deg` rows overlaps (hnswlib does the same).
+              frontier_prefetch(v.vector(e))
               ids[nb] = e
               nb &+= 1
             }
+            if let next = candidates.min { frontier_prefetch(v.links(next.id, level)) }
             var t = 0
             while t &+ 4 <= nb {
               let d4 = K.distance4(

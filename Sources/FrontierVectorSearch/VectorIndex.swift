@@ -96,3 +96,49 @@ extension VectorIndex {
     try VectorFilter(expression, attributes: attributeNames)
   }
 }
+
+extension VectorIndex {
+  /// Searches every query in `queries`, split over up to `threads` concurrent tasks.
+  ///
+  /// Each task searches a copy of the index: the stored vectors and the graph are shared
+  /// (copy-on-write storage that searching never writes), only the small per-query scratch
+  /// buffers are duplicated. Results are in query order and identical to searching the
+  /// queries one by one.
+  ///
+  /// - Complexity: the sum of the single searches, divided over `threads` cores.
+  public func searchAll(
+    _ queries: [[Float]], k: Int, filter: VectorFilter? = nil,
+    parameters: SearchParameters = SearchParameters(), threads: Int
+  ) async throws -> [[Neighbor]] {
+    let n = queries.count
+    let parts = Swift.max(1, Swift.min(threads, n))
+    if parts == 1 {
+      var local = self
+      return try queries.map { try local.search($0, k: k, filter: filter, parameters: parameters) }
+    }
+    let chunk = (n + parts - 1) / parts
+    return try await withThrowingTaskGroup(of: (Int, [[Neighbor]]).self) { group in
+      for p in 0..<parts {
+        let lo = p * chunk
+        let hi = Swift.min(n, lo + chunk)
+        guard lo < hi else { continue }
+        let base = self
+        group.addTask {
+          var local = base
+          var out: [[Neighbor]] = []
+          out.reserveCapacity(hi - lo)
+          for i in lo..<hi {
+            try Task.checkCancellation()
+            out.append(try local.search(queries[i], k: k, filter: filter, parameters: parameters))
+          }
+          return (lo, out)
+        }
+      }
+      var results = [[Neighbor]](repeating: [], count: n)
+      for try await (lo, out) in group {
+        for (j, r) in out.enumerated() { results[lo + j] = r }
+      }
+      return results
+    }
+  }
+}

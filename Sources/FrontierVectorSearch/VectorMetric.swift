@@ -1,3 +1,5 @@
+public import CFrontierKernels
+
 /// How two vectors are compared. Every index reports a *distance*: smaller is nearer.
 ///
 /// - `l2`: squared Euclidean distance.
@@ -45,14 +47,14 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
 @usableFromInline internal enum L2Kernel: DistanceKernel {
   @inlinable @inline(__always)
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-    squaredL2(a, b, count)
+    frontier_l2sq_f32(a, b, count)
   }
   @inlinable @inline(__always)
   static func distance4(
     _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
     _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int
   ) -> SIMD4<Float> {
-    fourRows(q, r0, r1, r2, r3, count, squared: true)
+    fourRowsC(q, r0, r1, r2, r3, count, squared: true)
   }
 }
 
@@ -60,16 +62,33 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
 @usableFromInline internal enum DotKernel: DistanceKernel {
   @inlinable @inline(__always)
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
-    1 - dotProduct(a, b, count)
+    1 - frontier_dot_f32(a, b, count)
   }
   @inlinable @inline(__always)
   static func distance4(
     _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
     _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int
   ) -> SIMD4<Float> {
-    1 - fourRows(q, r0, r1, r2, r3, count, squared: false)
+    1 - fourRowsC(q, r0, r1, r2, r3, count, squared: false)
   }
 }
+
+/// The four-row kernel of `CFrontierKernels` (AVX-512 / AVX2 / baseline chosen at load time).
+@inlinable @inline(__always)
+internal func fourRowsC(
+  _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
+  _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int, squared: Bool
+) -> SIMD4<Float> {
+  var out = SIMD4<Float>()
+  withUnsafeMutableBytes(of: &out) { raw in
+    frontier_four_rows_f32(
+      q, r0, r1, r2, r3, count, squared ? 1 : 0, raw.baseAddress!.assumingMemoryBound(to: Float.self))
+  }
+  return out
+}
+
+/// The SIMD instruction set the distance kernels run with on this machine.
+public var vectorKernelVariant: String { String(cString: frontier_kernel_variant()) }
 
 /// `q·r_i` (or `|q - r_i|²` when `squared`) for four rows, SIMD16 per row, then SIMD8 and
 /// a scalar tail. Each row's sum is accumulated in the same order as the one-row kernels'

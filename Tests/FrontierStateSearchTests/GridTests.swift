@@ -435,11 +435,7 @@ private func pathCost(_ path: [GridCell], on map: GridMap, connectivity: GridCon
     }
   }
 
-  @Test(
-    .disabled(
-      "FrontierCore's Double.infinity (SearchCost.swift:30) calls itself; bidirectionalSearch starts from it"
-    ))
-  func bidirectionalAgreesWithOracle() async throws {
+  @Test func bidirectionalAgreesWithOracle() async throws {
     await propertyCheck(count: 8, input: Gen.uint64()) { seed in
       checkAgainstOracle([.bidirectional], seed: seed)
     }

@@ -1,0 +1,127 @@
+/// ``CMAEvolutionStrategy`` driven by an emitter's ranking (CMA-ME / CMA-MAE): keeps the row
+/// buffers the strategy's array API needs, so nothing is allocated per solution after the
+/// first batch. Restarts reuse the initial step size and options.
+///
+/// The eigendecomposition of C is refreshed lazily, as pyribs does: only once more than
+/// `0.5 λ / (n (c1 + cμ))` evaluations have passed since the last one (c1, cμ for μ = λ/2
+/// log weights), i.e. every ``eigenGap`` generations (3 for n = 100, λ = 36).
+public struct CMAESStrategy: RankedEvolutionStrategy {
+  public private(set) var es: CMAEvolutionStrategy
+  @usableFromInline var rows: [[Double]]
+  /// Generations between eigendecompositions.
+  public let eigenGap: Int
+  var lastRefresh = 0
+
+  /// A CMA-ES of population `batchSize` at `x0` with step size `sigma`; optional box bounds
+  /// (resampled, then clipped). Throws ``QDError`` for bad settings.
+  public init(x0: [Double], sigma: Double, batchSize: Int, lower: [Double]? = nil, upper: [Double]? = nil) throws {
+    guard batchSize >= 2 else { throw QDError("CMA-ES needs a batch of at least 2 (got \(batchSize))") }
+    do {
+      es = try CMAEvolutionStrategy(
+        mean: x0, sigma: sigma,
+        options: .init(populationSize: batchSize, lowerBounds: lower, upperBounds: upper, tolX: 1e-11))
+    } catch { throw QDError("CMA-ES: \(error)") }
+    rows = [[Double]](repeating: [Double](repeating: 0, count: x0.count), count: batchSize)
+    let n = Double(x0.count), mu = batchSize / 2
+    var sw = 0.0, sw2 = 0.0
+    for i in 1...max(mu, 1) {
+      let w = qdLog(Double(mu) + 0.5) - qdLog(Double(i))
+      sw += w
+      sw2 += w * w
+    }
+    let muEff = sw * sw / sw2
+    let c1 = 2 / ((n + 1.3) * (n + 1.3) + muEff)
+    let cMu = min(1 - c1, 2 * (muEff - 2 + 1 / muEff) / ((n + 2) * (n + 2) + muEff))
+    let gapEvals = 0.5 * n * Double(batchSize) / (c1 + cMu) / (n * n)
+    eigenGap = Int(gapEvals / Double(batchSize)) + 1
+  }
+
+  public var dimension: Int { es.dimension }
+
+  public mutating func sample(count: Int, into out: UnsafeMutablePointer<Double>, using normal: inout NormalSource) {
+    let n = dimension
+    for r in 0..<count {
+      es.sampleOne(into: &rows[r], using: &normal.rng)
+      rows[r].withUnsafeBufferPointer { (out + r * n).update(from: $0.baseAddress!, count: n) }
+    }
+  }
+
+  public mutating func update(solutions: UnsafePointer<Double>, count: Int, ranking: [Int], parents: Int) {
+    let n = dimension
+    for r in 0..<count {
+      rows[r].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: solutions + r * n, count: n) }
+    }
+    // Told solutions are finite (the archive rejected nothing we pass on) and the ranking is a
+    // permutation; a failure here would be a bug, so it restarts the strategy instead.
+    // The strategy's own refresh is suppressed; ours runs every `eigenGap` generations.
+    es.eigenGeneration = es.generation + 1
+    do { try es.tell(solutions: rows, ranking: ranking, parentCount: parents) } catch { restart(mean: es.mean) }
+    if es.generation - lastRefresh >= eigenGap {
+      refreshEigen()
+      lastRefresh = es.generation
+    }
+  }
+
+  /// Eigendecomposition of C warm-started from the current eigenbasis B: Jacobi sweeps on the
+  /// nearly diagonal `Bᵀ C B` (a few sweeps instead of many from scratch), then `B ← B V`.
+  /// O(n³) with a small constant.
+  mutating func refreshEigen() {
+    let n = dimension
+    var t = [Double](repeating: 0, count: n * n)
+    var m = t
+    es.c.withUnsafeBufferPointer { c in
+      es.b.withUnsafeBufferPointer { b in
+        t.withUnsafeMutableBufferPointer { t in
+          for i in 0..<n {
+            for k in 0..<n {
+              let cik = c[i * n + k]
+              for j in 0..<n { t[i * n + j] += cik * b[k * n + j] }
+            }
+          }
+        }
+        m.withUnsafeMutableBufferPointer { m in
+          for k in 0..<n {
+            for i in 0..<n {
+              let bki = b[k * n + i]
+              for j in 0..<n { m[i * n + j] += bki * t[k * n + j] }
+            }
+          }
+          for i in 0..<n {
+            for j in 0..<i {
+              let v = 0.5 * (m[i * n + j] + m[j * n + i])
+              m[i * n + j] = v
+              m[j * n + i] = v
+            }
+          }
+        }
+      }
+    }
+    var eig = SymmetricEigen(matrix: m, n: n)
+    eig.solve()
+    var nb = [Double](repeating: 0, count: n * n)
+    es.b.withUnsafeBufferPointer { b in
+      eig.vectors.withUnsafeBufferPointer { v in
+        nb.withUnsafeMutableBufferPointer { nb in
+          for i in 0..<n {
+            for k in 0..<n {
+              let bik = b[i * n + k]
+              for j in 0..<n { nb[i * n + j] += bik * v[k * n + j] }
+            }
+          }
+        }
+      }
+    }
+    es.b = nb
+    for i in 0..<n { es.d[i] = max(eig.values[i], 1e-300).squareRoot() }
+    es.eigenGeneration = es.generation
+  }
+
+  public var hasConverged: Bool { es.stopReason != nil }
+
+  public mutating func restart(mean: [Double]) {
+    if let fresh = try? CMAEvolutionStrategy(mean: mean, sigma: es.initialSigma, options: es.options) {
+      es = fresh
+      lastRefresh = 0
+    }
+  }
+}
