@@ -14,10 +14,9 @@ struct HPOCommand: AsyncParsableCommand {
 
 /// The samplers `hpo bench` can run, by the anchors' algorithm names.
 enum HPOAlgorithm: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case random, grid, qmc, tpe, tpeIndep = "tpe_indep", evolution
+  case random, grid, qmc, tpe, tpeIndep = "tpe_indep", evolution, cmaes, gp
 
-  /// A fresh sampler for `seed`. (CMA-ES and GP: add `case cmaes` / `case gp` above and
-  /// `return CMAESSampler(seed: seed)` / `return GPSampler(seed: seed)` here.)
+  /// A fresh sampler for `seed` (a new sampler is one case above and one line here).
   func makeSampler(seed: UInt64, space: SearchSpace, gridPoints: Int) throws -> any Sampler {
     switch self {
     case .random: return RandomSampler(seed: seed)
@@ -27,6 +26,8 @@ enum HPOAlgorithm: String, ExpressibleByArgument, CaseIterable, Sendable {
     case .tpe: return TPESampler(seed: seed)
     case .tpeIndep: return TPESampler(seed: seed, options: .independent)
     case .evolution: return RegularizedEvolutionSampler(seed: seed)
+    case .cmaes: return CMAESSampler(seed: seed)
+    case .gp: return GPSampler(seed: seed)
     }
   }
 }
@@ -105,18 +106,7 @@ enum HPOBenchRecord {
     return number((x * s).rounded() / s)
   }
 
-  static func string(_ s: String) -> String {
-    var o = "\""
-    for ch in s.unicodeScalars {
-      switch ch {
-      case "\"": o += "\\\""
-      case "\\": o += "\\\\"
-      case "\n": o += "\\n"
-      default: o.unicodeScalars.append(ch)
-      }
-    }
-    return o + "\""
-  }
+  static func string(_ s: String) -> String { JSONLine.quote(s) }
 
   static func json(algorithm: String, problem: String, seed: UInt64, result: HPOBenchResult, extra: [String: String]) -> String {
     let fields: [(String, String)] = [

@@ -79,6 +79,16 @@ func drive(
   return all
 }
 
+/// Median over seeds 0..<5 of the final simple regret of `make(seed)` on `p`.
+func medianFinalRegret(_ p: BenchmarkProblem, trials: Int, _ make: (UInt64) -> any Sampler) -> Double {
+  var finals: [Double] = []
+  for seed: UInt64 in 0..<5 {
+    var s = make(seed)
+    finals.append(HPOBench.run(&s, on: p, trials: trials).values.min()! - p.optimum)
+  }
+  return finals.sorted()[2]
+}
+
 @Suite("Samplers", .shrinking(false))
 struct SamplerTests {
   static func samplers(seed: UInt64) -> [any Sampler] {
@@ -202,20 +212,20 @@ struct SamplerTests {
     let space = try SearchSpace([
       ParameterSpec("x", .float(low: 0, high: 1)), ParameterSpec("n", .int(low: 0, high: 3)),
     ])
-    #expect(throws: GridSamplerError(parameter: "x", reason: "a continuous float has no finite grid; give its values (or a step)")) {
+    #expect(throws: SearchSpaceError(parameter: "x", reason: "a continuous float has no finite grid; give its values (or a step)")) {
       try GridSampler(space: space)
     }
-    #expect(throws: GridSamplerError(parameter: "x", reason: "empty list of grid values")) {
+    #expect(throws: SearchSpaceError(parameter: "x", reason: "empty list of grid values")) {
       try GridSampler(space: space, values: ["x": []])
     }
-    #expect(throws: GridSamplerError(parameter: "n", reason: "grid value 7 is outside the distribution")) {
+    #expect(throws: SearchSpaceError(parameter: "n", reason: "grid value 7 is outside the distribution")) {
       try GridSampler(space: space, values: ["x": [.float(0.5)], "n": [.int(7)]])
     }
-    #expect(throws: GridSamplerError(parameter: "y", reason: "not a parameter of the search space")) {
+    #expect(throws: SearchSpaceError(parameter: "y", reason: "not a parameter of the search space")) {
       try GridSampler(space: space, values: ["x": [.float(0.5)], "y": [.int(1)]])
     }
     let big = try SearchSpace([ParameterSpec("a", .int(low: 0, high: 9_999)), ParameterSpec("b", .int(low: 0, high: 9_999))])
-    #expect(throws: GridSamplerError.self) { try GridSampler(space: big) }
+    #expect(throws: SearchSpaceError.self) { try GridSampler(space: big) }
     // Evenly spaced values make a continuous grid possible.
     let even = GridSampler.evenValues(for: space, pointsPerContinuous: 3)
     #expect(even["x"] == [.float(0), .float(0.5), .float(1)])
@@ -248,16 +258,8 @@ struct SamplerTests {
   @Test("evolution and TPE beat random on mixed_hpo (median regret over seeds, debug-sized budget)")
   func evolutionBeatsRandom() {
     let p = BenchmarkProblem.mixedHPO
-    func median(_ make: (UInt64) -> any Sampler) -> Double {
-      var finals: [Double] = []
-      for seed: UInt64 in 0..<5 {
-        var s = make(seed)
-        finals.append(HPOBench.run(&s, on: p, trials: 80).values.min()! - p.optimum)
-      }
-      return finals.sorted()[2]
-    }
-    let rnd = median { RandomSampler(seed: $0) }
-    let evo = median { RegularizedEvolutionSampler(seed: $0) }
+    let rnd = medianFinalRegret(p, trials: 80) { RandomSampler(seed: $0) }
+    let evo = medianFinalRegret(p, trials: 80) { RegularizedEvolutionSampler(seed: $0) }
     #expect(evo < rnd, "evolution \(evo) vs random \(rnd)")
   }
 

@@ -78,17 +78,9 @@ struct TPETests {
   @Test("TPE reduces simple regret against random search on branin and mixed_hpo")
   func beatsRandom() {
     for p in [BenchmarkProblem.branin, .mixedHPO] {
-      func median(_ make: (UInt64) -> any Sampler) -> Double {
-        var finals: [Double] = []
-        for seed: UInt64 in 0..<5 {
-          var s = make(seed)
-          finals.append(HPOBench.run(&s, on: p, trials: 60).values.min()! - p.optimum)
-        }
-        return finals.sorted()[2]
-      }
-      let rnd = median { RandomSampler(seed: $0) }
-      let tpe = median { TPESampler(seed: $0) }
-      let ind = median { TPESampler(seed: $0, options: .independent) }
+      let rnd = medianFinalRegret(p, trials: 60) { RandomSampler(seed: $0) }
+      let tpe = medianFinalRegret(p, trials: 60) { TPESampler(seed: $0) }
+      let ind = medianFinalRegret(p, trials: 60) { TPESampler(seed: $0, options: .independent) }
       #expect(tpe < rnd, "\(p.name): tpe \(tpe) vs random \(rnd)")
       #expect(ind < rnd, "\(p.name): tpe_indep \(ind) vs random \(rnd)")
     }

@@ -1,17 +1,6 @@
 import FrontierCore
 import RealModule
 
-/// Why a grid cannot be built.
-public struct GridSamplerError: Error, Sendable, Hashable, CustomStringConvertible {
-  public var parameter: String
-  public var reason: String
-  public init(parameter: String, reason: String) {
-    self.parameter = parameter
-    self.reason = reason
-  }
-  public var description: String { "grid parameter '\(parameter)': \(reason)" }
-}
-
 /// Exhaustive grid search (Optuna's `GridSampler`): every combination of the given values
 /// per parameter, each proposed once, in an order shuffled by the seed.
 ///
@@ -41,20 +30,20 @@ public struct GridSampler: Sampler {
   var rng: Xoshiro256StarStar
 
   /// Builds the grid of `space`.
-  /// - Throws: ``GridSamplerError`` for a continuous float without values, an empty value
+  /// - Throws: ``SearchSpaceError`` for a continuous float without values, an empty value
   ///   list, a value outside its distribution, values for an unknown parameter, or a grid
   ///   of more than ``maximumPoints`` points.
-  public init(space: SearchSpace, values: [String: [ParameterValue]] = [:], seed: UInt64 = 0) throws(GridSamplerError) {
+  public init(space: SearchSpace, values: [String: [ParameterValue]] = [:], seed: UInt64 = 0) throws(SearchSpaceError) {
     for name in values.keys.sorted() where space[name] == nil {
-      throw GridSamplerError(parameter: name, reason: "not a parameter of the search space")
+      throw SearchSpaceError(parameter: name, reason: "not a parameter of the search space")
     }
     var axes: [[ParameterValue]] = []
     for p in space.parameters {
       let axis: [ParameterValue]
       if let given = values[p.name] {
-        guard !given.isEmpty else { throw GridSamplerError(parameter: p.name, reason: "empty list of grid values") }
+        guard !given.isEmpty else { throw SearchSpaceError(parameter: p.name, reason: "empty list of grid values") }
         for v in given where !p.distribution.contains(v) {
-          throw GridSamplerError(parameter: p.name, reason: "grid value \(v) is outside the distribution")
+          throw SearchSpaceError(parameter: p.name, reason: "grid value \(v) is outside the distribution")
         }
         var seen = Set<ParameterValue>()
         axis = given.filter { seen.insert($0).inserted }
@@ -67,7 +56,7 @@ public struct GridSampler: Sampler {
     var lowerBound = 1.0
     for (p, axis) in zip(space.parameters, axes) where p.condition == nil { lowerBound *= Double(axis.count) }
     guard lowerBound <= Double(Self.maximumPoints) else {
-      throw GridSamplerError(
+      throw SearchSpaceError(
         parameter: space.parameters.last?.name ?? "", reason: "more than \(Self.maximumPoints) grid points")
     }
     var all: [Parameters] = []
@@ -80,19 +69,19 @@ public struct GridSampler: Sampler {
     self.rng = rng
   }
 
-  static func automaticValues(_ p: ParameterSpec) throws(GridSamplerError) -> [ParameterValue] {
+  static func automaticValues(_ p: ParameterSpec) throws(SearchSpaceError) -> [ParameterValue] {
     switch p.distribution {
     case .float(let low, _, _, let step):
       guard let step, let n = p.distribution.cardinality else {
         if let n = p.distribution.cardinality, n == 1 { return [.float(low)] }
-        throw GridSamplerError(
+        throw SearchSpaceError(
           parameter: p.name, reason: "a continuous float has no finite grid; give its values (or a step)")
       }
-      guard n <= maximumPoints else { throw GridSamplerError(parameter: p.name, reason: "\(n) values is too many") }
+      guard n <= maximumPoints else { throw SearchSpaceError(parameter: p.name, reason: "\(n) values is too many") }
       return (0..<n).map { p.distribution.value(fromInternal: low + Double($0) * step) }
     case .int(let low, let high, _, let step):
       let n = (high - low) / step + 1
-      guard n <= maximumPoints else { throw GridSamplerError(parameter: p.name, reason: "\(n) values is too many") }
+      guard n <= maximumPoints else { throw SearchSpaceError(parameter: p.name, reason: "\(n) values is too many") }
       return stride(from: low, through: high, by: step).map { .int($0) }
     case .categorical(let c):
       return c
@@ -103,10 +92,10 @@ public struct GridSampler: Sampler {
 
   static func enumerate(
     _ space: SearchSpace, _ axes: [[ParameterValue]], _ i: Int, _ partial: inout Parameters, _ out: inout [Parameters]
-  ) throws(GridSamplerError) {
+  ) throws(SearchSpaceError) {
     if i == axes.count {
       guard out.count < maximumPoints else {
-        throw GridSamplerError(parameter: space.parameters.last?.name ?? "", reason: "more than \(maximumPoints) grid points")
+        throw SearchSpaceError(parameter: space.parameters.last?.name ?? "", reason: "more than \(maximumPoints) grid points")
       }
       out.append(partial)
       return
