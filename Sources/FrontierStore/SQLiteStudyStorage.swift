@@ -313,7 +313,7 @@ public final class SQLiteStudyStorage: ClosableStudyStorage {
       _ = try Self.studyName(db, studyID)
       let ids = try Int.fetchAll(
         db.cachedStatement(sql: SQL.failStale),
-        arguments: [now, staleReason(staleAfter: staleAfter), studyID, now - staleAfter])
+        arguments: [now, staleHeartbeatReason, studyID, now - staleAfter])
       return ids.isEmpty ? [] : try Self.load(db, SQL.idFilter(ids))
     }
   }

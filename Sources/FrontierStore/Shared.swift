@@ -209,10 +209,9 @@ extension StudyStorageError {
   static func unknownStudy(id: Int) -> StudyStorageError { .studyNotFound("#\(id)") }
 }
 
-/// The `failReason` of a trial failed by ``StudyStorage/failStaleTrials(studyID:staleAfter:now:)``.
-func staleReason(staleAfter: Double) -> String {
-  "stale heartbeat: no heartbeat for more than \(staleAfter) s (its worker died or hung)"
-}
+/// The `failReason` of a trial failed by ``StudyStorage/failStaleTrials(studyID:staleAfter:now:)``
+/// (the same text as the in-memory storage's).
+let staleHeartbeatReason = "stale heartbeat"
 
 /// The check a study's directions must pass when an existing study is loaded.
 func checkDirections(name: String, stored: String, requested: [StudyDirection]) throws -> [StudyDirection] {
