@@ -358,9 +358,7 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
       // The trial is ours now (running); read what was enqueued with it.
       return try await transaction(readOnly: true) { conn in try await self.load(conn, SQL.idFilter([id]))[0] }
     }
-    return TrialRecord(
-      number: number, state: .running, parameters: parameters, distributions: distributions,
-      systemAttributes: systemAttributes, startedAt: now, heartbeatAt: now)
+    return .started(number: number, parameters, distributions, systemAttributes, now: now)
   }
 
   public func enqueueTrial(

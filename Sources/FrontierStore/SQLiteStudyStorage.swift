@@ -248,9 +248,7 @@ public final class SQLiteStudyStorage: ClosableStudyStorage {
         return try Self.load(db, SQL.idFilter([id]))[0]
       }
       let number = try Self.newTrial(db, studyID, .running, now: now, parameters, distributions, systemAttributes)
-      return TrialRecord(
-        number: number, state: .running, parameters: parameters, distributions: distributions,
-        systemAttributes: systemAttributes, startedAt: now, heartbeatAt: now)
+      return .started(number: number, parameters, distributions, systemAttributes, now: now)
     }
   }
 

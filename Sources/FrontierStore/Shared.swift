@@ -187,6 +187,18 @@ struct TrialAssembler {
   }
 }
 
+extension TrialRecord {
+  /// A trial just created and started by `startTrial`.
+  static func started(
+    number: Int, _ parameters: Parameters, _ distributions: [String: Distribution],
+    _ systemAttributes: [String: String], now: Double
+  ) -> TrialRecord {
+    TrialRecord(
+      number: number, state: .running, parameters: parameters, distributions: distributions,
+      systemAttributes: systemAttributes, startedAt: now, heartbeatAt: now)
+  }
+}
+
 extension TrialOutcome {
   /// The state, fail reason and values a finished trial is stored with.
   var stored: (state: TrialState, reason: String?, values: [Double]) {

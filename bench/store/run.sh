@@ -26,7 +26,12 @@ fi
 source "$root/.ci/postgres.sh"
 if [ -z "${FRONTIER_TEST_POSTGRES_URL:-}" ]; then start_throwaway_postgres frontier_bench; fi
 PG="$FRONTIER_TEST_POSTGRES_URL"
-PG_SA="${PG/postgresql:/postgresql+psycopg2:}"   # SQLAlchemy 2.1 defaults to psycopg 3
+# Optuna gets its own database (both schemas have a table named studies); SQLAlchemy 2.1
+# defaults to psycopg 3, so name psycopg2.
+pg_server="${PG%/*}"
+"$(pg_bin)/createdb" -h "$(echo "$pg_server" | sed -E 's#.*@([^:/]+).*#\1#')" \
+  -p "$(echo "$pg_server" | sed -E 's#.*:([0-9]+)$#\1#')" -U "$(echo "$pg_server" | sed -E 's#.*//([^:@]+).*#\1#')" optuna_bench 2>/dev/null || true
+PG_SA="${pg_server/postgresql:/postgresql+psycopg2:}/optuna_bench"
 
 CONFIG="${CONFIG:-release}"
 echo "== build ($CONFIG)"
