@@ -34,9 +34,11 @@ pg_server="${PG%/*}"
 PG_SA="${pg_server/postgresql:/postgresql+psycopg2:}/optuna_bench"
 
 CONFIG="${CONFIG:-release}"
-echo "== build ($CONFIG)"
-(cd "$here" && swift build -c "$CONFIG" 2>&1 | tail -n 1)
-BIN="${BIN:-$here/.build/$CONFIG/StoreBench}"
+if [ -z "${BIN:-}" ]; then
+  echo "== build ($CONFIG)"
+  (cd "$here" && swift build -c "$CONFIG" 2>&1 | tail -n 1)
+  BIN="$here/.build/$CONFIG/StoreBench"
+fi
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u)"
 echo; echo "== Frontier"
