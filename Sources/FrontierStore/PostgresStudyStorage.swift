@@ -174,13 +174,16 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
   /// Runs `body` in one transaction on one pooled connection, committing when it returns and
   /// rolling back when it throws; retried (up to 8 times) on a deadlock or serialization
   /// failure. Reads use a repeatable-read snapshot, so their queries agree with each other.
+  /// `single` runs a body that is one statement (itself a transaction) without `BEGIN` and
+  /// `COMMIT`, saving two round trips.
   private func transaction<R: Sendable>(
-    readOnly: Bool = false, _ body: @Sendable (PostgresConnection) async throws -> R
+    readOnly: Bool = false, single: Bool = false, _ body: @Sendable (PostgresConnection) async throws -> R
   ) async throws -> R {
     var attempt = 0
     while true {
       do {
         return try await client.withConnection { conn in
+          if single { return try await body(conn) }
           _ = try await conn.query(
             readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN", logger: self.logger)
           do {
@@ -308,22 +311,54 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
 
   // MARK: Trials
 
+  /// Takes the oldest waiting trial or numbers and inserts a new one, with its parameters and
+  /// system attributes, in one statement (so one round trip and one transaction).
+  static let startSQL = """
+    WITH w AS (
+      SELECT id FROM trials WHERE study_id = $1 AND state = 'waiting' ORDER BY number LIMIT 1 FOR UPDATE SKIP LOCKED),
+    popped AS (
+      UPDATE trials SET state = 'running', started = $2, heartbeat = $2 FROM w WHERE trials.id = w.id
+      RETURNING trials.id, trials.number),
+    n AS (
+      UPDATE studies SET next_number = next_number + 1 WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM w)
+      RETURNING next_number - 1 AS number),
+    t AS (
+      INSERT INTO trials (study_id, number, state, started, heartbeat)
+      SELECT $1, number, 'running', $2, $2 FROM n RETURNING id, number),
+    p AS (
+      INSERT INTO trial_params (trial_id, name, value, distribution)
+      SELECT t.id, x.name, x.value, x.distribution FROM t, unnest($3::text[], $4::text[], $5::text[]) AS x(name, value, distribution)),
+    a AS (
+      INSERT INTO trial_attributes (trial_id, system, key, value)
+      SELECT t.id, 1, x.key, x.value FROM t, unnest($6::text[], $7::text[]) AS x(key, value))
+    SELECT id, number, 1 FROM popped UNION ALL SELECT id, number, 0 FROM t
+    """
+
   public func startTrial(
     studyID: Int, parameters: Parameters, distributions: [String: Distribution],
     systemAttributes: [String: String], now: Double
   ) async throws -> TrialRecord {
-    try await transaction { conn in
-      if let row = try await self.rows(conn, SQL.oldestWaiting + " FOR UPDATE SKIP LOCKED", [.int(studyID)]).first {
-        let (id, _) = try row.decode((Int, Int).self)
-        _ = try await self.rows(conn, SQL.startWaiting, [.real(now), .real(now), .int(id)])
-        return try await self.load(conn, SQL.idFilter([id]))[0]
-      }
-      let number = try await self.newTrial(
-        conn, studyID, .running, now: now, parameters, distributions, systemAttributes)
-      return TrialRecord(
-        number: number, state: .running, parameters: parameters, distributions: distributions,
-        systemAttributes: systemAttributes, startedAt: now, heartbeatAt: now)
+    let params = parameters.sorted { $0.key < $1.key }
+    let attrs = systemAttributes.sorted { $0.key < $1.key }
+    var binds = PostgresBindings(capacity: 7)
+    binds.append(studyID)
+    binds.append(now)
+    binds.append(params.map(\.key))
+    binds.append(params.map { StoreCodec.encode($0.value) })
+    binds.append(params.map { StoreCodec.encode(distributions[$0.key] ?? .fixed($0.value)) })
+    binds.append(attrs.map(\.key))
+    binds.append(attrs.map(\.value))
+    let query = PostgresQuery(unsafeSQL: Self.startSQL, binds: binds)
+    let started = try await transaction(single: true) { conn -> (Int, Int, Int)? in
+      guard let row = try await conn.query(query, logger: self.logger).collect().first else { return nil }
+      return try row.decode((Int, Int, Int).self)
     }
+    guard let (id, number, popped) = started else { throw StudyStorageError.unknownStudy(id: studyID) }
+    if popped == 1 {
+      // The trial is ours now (running); read what was enqueued with it.
+      return try await transaction(readOnly: true) { conn in try await self.load(conn, SQL.idFilter([id]))[0] }
+    }
+    return .started(number: number, parameters, distributions, systemAttributes, now: now)
   }
 
   public func enqueueTrial(
@@ -346,13 +381,32 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
     }
   }
 
+  /// Finishes a running trial and records its values in one statement.
+  static let finishSQL = """
+    WITH f AS (
+      UPDATE trials SET state = $1, completed = $2, fail_reason = $3
+      WHERE study_id = $4 AND number = $5 AND state = 'running' RETURNING id),
+    v AS (
+      INSERT INTO trial_values (trial_id, objective, value)
+      SELECT f.id, x.o - 1, x.v FROM f, unnest($6::float8[]) WITH ORDINALITY AS x(v, o))
+    SELECT id FROM f
+    """
+
   public func finishTrial(studyID: Int, number: Int, outcome: TrialOutcome, now: Double) async throws {
-    try await transaction { conn in
-      let (state, reason, values) = outcome.stored
-      guard let id = try await self.one(
-        conn, SQL.finish, [.text(state.rawValue), .real(now), .text(reason), .int(studyID), .int(number)], as: Int.self)
-      else { throw try await self.notRunning(conn, studyID, number) }
-      if let insert = SQL.values(trialID: id, values) { try await self.execute(conn, [insert]) }
+    let (state, reason, values) = outcome.stored
+    var binds = PostgresBindings(capacity: 6)
+    binds.append(state.rawValue)
+    binds.append(now)
+    binds.append(reason)
+    binds.append(studyID)
+    binds.append(number)
+    binds.append(values)
+    let query = PostgresQuery(unsafeSQL: Self.finishSQL, binds: binds)
+    let finished = try await transaction(single: true) { conn in
+      try await !conn.query(query, logger: self.logger).collect().isEmpty
+    }
+    if !finished {
+      throw try await transaction(readOnly: true) { conn in try await self.notRunning(conn, studyID, number) }
     }
   }
 
@@ -373,7 +427,7 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
   }
 
   public func heartbeat(studyID: Int, number: Int, now: Double) async throws {
-    try await transaction { conn in
+    try await transaction(single: true) { conn in
       guard try await self.one(conn, SQL.beat, [.real(now), .int(studyID), .int(number)], as: Int.self) != nil else {
         throw try await self.notRunning(conn, studyID, number)
       }
@@ -385,7 +439,7 @@ public final class PostgresStudyStorage: ClosableStudyStorage {
       _ = try await self.studyName(conn, studyID)
       let ids = try await self.rows(
         conn, SQL.failStale,
-        [.real(now), .text(staleReason(staleAfter: staleAfter)), .int(studyID), .real(now - staleAfter)]
+        [.real(now), .text(staleHeartbeatReason), .int(studyID), .real(now - staleAfter)]
       ).map { try $0.decode(Int.self) }
       return ids.isEmpty ? [] : try await self.load(conn, SQL.idFilter(ids))
     }

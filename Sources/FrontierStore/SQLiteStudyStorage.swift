@@ -248,9 +248,7 @@ public final class SQLiteStudyStorage: ClosableStudyStorage {
         return try Self.load(db, SQL.idFilter([id]))[0]
       }
       let number = try Self.newTrial(db, studyID, .running, now: now, parameters, distributions, systemAttributes)
-      return TrialRecord(
-        number: number, state: .running, parameters: parameters, distributions: distributions,
-        systemAttributes: systemAttributes, startedAt: now, heartbeatAt: now)
+      return .started(number: number, parameters, distributions, systemAttributes, now: now)
     }
   }
 
@@ -313,7 +311,7 @@ public final class SQLiteStudyStorage: ClosableStudyStorage {
       _ = try Self.studyName(db, studyID)
       let ids = try Int.fetchAll(
         db.cachedStatement(sql: SQL.failStale),
-        arguments: [now, staleReason(staleAfter: staleAfter), studyID, now - staleAfter])
+        arguments: [now, staleHeartbeatReason, studyID, now - staleAfter])
       return ids.isEmpty ? [] : try Self.load(db, SQL.idFilter(ids))
     }
   }

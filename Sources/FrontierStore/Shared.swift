@@ -187,6 +187,18 @@ struct TrialAssembler {
   }
 }
 
+extension TrialRecord {
+  /// A trial just created and started by `startTrial`.
+  static func started(
+    number: Int, _ parameters: Parameters, _ distributions: [String: Distribution],
+    _ systemAttributes: [String: String], now: Double
+  ) -> TrialRecord {
+    TrialRecord(
+      number: number, state: .running, parameters: parameters, distributions: distributions,
+      systemAttributes: systemAttributes, startedAt: now, heartbeatAt: now)
+  }
+}
+
 extension TrialOutcome {
   /// The state, fail reason and values a finished trial is stored with.
   var stored: (state: TrialState, reason: String?, values: [Double]) {
@@ -209,10 +221,9 @@ extension StudyStorageError {
   static func unknownStudy(id: Int) -> StudyStorageError { .studyNotFound("#\(id)") }
 }
 
-/// The `failReason` of a trial failed by ``StudyStorage/failStaleTrials(studyID:staleAfter:now:)``.
-func staleReason(staleAfter: Double) -> String {
-  "stale heartbeat: no heartbeat for more than \(staleAfter) s (its worker died or hung)"
-}
+/// The `failReason` of a trial failed by ``StudyStorage/failStaleTrials(studyID:staleAfter:now:)``
+/// (the same text as the in-memory storage's).
+let staleHeartbeatReason = "stale heartbeat"
 
 /// The check a study's directions must pass when an existing study is loaded.
 func checkDirections(name: String, stored: String, requested: [StudyDirection]) throws -> [StudyDirection] {

@@ -7,7 +7,8 @@
 # Env: WORKERS=2 TRIALS=500 (per worker, Frontier) REPEATS=5 OPTUNA_TRIALS=100 (per worker,
 #      bench_storage.py's default) OPTUNA_REPEATS=3, PY (python with optuna + psycopg2;
 #      default: a throwaway venv in /tmp/venv-store-optuna), ANCHORS (shared/anchors/hpo),
-#      FRONTIER_TEST_POSTGRES_URL (an existing server; else a throwaway cluster is started).
+#      FRONTIER_TEST_POSTGRES_URL (an existing server; else a throwaway cluster is started),
+#      CONFIG=release|debug, BIN (a StoreBench binary built elsewhere).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -25,10 +26,19 @@ fi
 source "$root/.ci/postgres.sh"
 if [ -z "${FRONTIER_TEST_POSTGRES_URL:-}" ]; then start_throwaway_postgres frontier_bench; fi
 PG="$FRONTIER_TEST_POSTGRES_URL"
+# Optuna gets its own database (both schemas have a table named studies); SQLAlchemy 2.1
+# defaults to psycopg 3, so name psycopg2.
+pg_server="${PG%/*}"
+"$(pg_bin)/createdb" -h "$(echo "$pg_server" | sed -E 's#.*@([^:/]+).*#\1#')" \
+  -p "$(echo "$pg_server" | sed -E 's#.*:([0-9]+)$#\1#')" -U "$(echo "$pg_server" | sed -E 's#.*//([^:@]+).*#\1#')" optuna_bench 2>/dev/null || true
+PG_SA="${pg_server/postgresql:/postgresql+psycopg2:}/optuna_bench"
 
-echo "== build (release)"
-(cd "$here" && swift build -c release 2>&1 | tail -n 1)
-BIN="$here/.build/release/StoreBench"
+CONFIG="${CONFIG:-release}"
+if [ -z "${BIN:-}" ]; then
+  echo "== build ($CONFIG)"
+  (cd "$here" && swift build -c "$CONFIG" 2>&1 | tail -n 1)
+  BIN="$here/.build/$CONFIG/StoreBench"
+fi
 
 echo "== machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u)"
 echo; echo "== Frontier"
@@ -37,10 +47,10 @@ echo
 "$BIN" run --storage "$PG" --workers "$WORKERS" --trials-per-worker "$TRIALS" --repeats "$REPEATS"
 
 echo; echo "== Optuna, the anchor (bench_storage.py: TPE sampler, $OPTUNA_TRIALS trials per worker)"
-(cd "$ANCHORS" && "$PY" bench_storage.py --workers "$WORKERS" --trials-per-worker "$OPTUNA_TRIALS" --storages "sqlite,$PG")
+(cd "$ANCHORS" && "$PY" bench_storage.py --workers "$WORKERS" --trials-per-worker "$OPTUNA_TRIALS" --storages "sqlite,$PG_SA")
 echo; echo "== Optuna, RandomSampler (storage cost alone, optuna_random.py)"
 "$PY" "$here/optuna_random.py" --storage sqlite --workers "$WORKERS" --trials-per-worker "$OPTUNA_TRIALS" --repeats "$OPTUNA_REPEATS"
-"$PY" "$here/optuna_random.py" --storage "$PG" --workers "$WORKERS" --trials-per-worker "$OPTUNA_TRIALS" --repeats "$OPTUNA_REPEATS"
+"$PY" "$here/optuna_random.py" --storage "$PG_SA" --workers "$WORKERS" --trials-per-worker "$OPTUNA_TRIALS" --repeats "$OPTUNA_REPEATS"
 
 echo; echo "== ratios (Frontier trials/s over Optuna's, medians)"
 python3 - "$out" <<'PY'

@@ -10,9 +10,15 @@ import Foundation
 import FrontierOptimization
 import FrontierStore
 
+#if os(Linux)
+let RUSAGE_SELF_WHO = __rusage_who_t(RUSAGE_SELF.rawValue)
+#else
+let RUSAGE_SELF_WHO = RUSAGE_SELF
+#endif
+
 func cpuSeconds() -> Double {
   var u = rusage()
-  getrusage(RUSAGE_SELF, &u)
+  getrusage(RUSAGE_SELF_WHO, &u)
   return Double(u.ru_utime.tv_sec) + Double(u.ru_utime.tv_usec) / 1e6 + Double(u.ru_stime.tv_sec)
     + Double(u.ru_stime.tv_usec) / 1e6
 }
