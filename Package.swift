@@ -60,7 +60,7 @@ let package = Package(
       name: "FrontierCLI",
       dependencies: [
         "FrontierCore", "FrontierStateSearch", "FrontierPlanning", "FrontierVectorSearch",
-        "FrontierOptimization",
+        "FrontierOptimization", "FrontierStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.copy("Resources")],

@@ -310,5 +310,38 @@ struct TuneTests {
     } catch {
       #expect("\(error)".contains("postgresql://nobody@127.0.0.1:1/none"), "\(error)")
     }
+    do {
+      _ = try await openTuneStorage("/nonexistent-dir/frontier.db", mustExist: true)
+      Issue.record("opened")
+    } catch {
+      #expect("\(error)".contains("/nonexistent-dir/frontier.db") && "\(error)".contains("frontier tune creates it"))
+    }
+    do {
+      _ = try await openTuneStorage("mysql://x@y/z")
+      Issue.record("opened")
+    } catch {
+      #expect("\(error)".contains("mysql://x@y/z"))
+    }
+  }
+
+  @Test("A SQLite study file is created on first use, resumed by a second run, and read by study list")
+  func sqliteStudy() async throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("frontier-tune-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let url = dir.appendingPathComponent("studies.db").path
+    for _ in 0..<2 {
+      let storage = try await openTuneStorage(url)
+      var s = try session("echo {n}", study: "persisted", trials: 2)
+      s.storageURL = url
+      _ = try await s.run(storage: storage)
+      await closeTuneStorage(storage)
+    }
+    let storage = try await openTuneStorage(url, mustExist: true)
+    let (report, _) = try await loadReport(study: "persisted", storage: storage, url: url)
+    #expect(report.trials.map(\.number) == [0, 1, 2, 3])
+    #expect(report.trials.allSatisfy { $0.state == .complete })
+    #expect(try await StudyList.listing(storage).contains("4 trials (4 complete)"))
+    await closeTuneStorage(storage)
   }
 }

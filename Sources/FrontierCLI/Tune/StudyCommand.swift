@@ -16,7 +16,7 @@ struct StorageOption: ParsableArguments {
 
   /// Opens the storage, runs `body`, closes it.
   func with<R: Sendable>(_ body: (any StudyStorage) async throws -> R) async throws -> R {
-    let store = try await openTuneStorage(storage)
+    let store = try await openTuneStorage(storage, mustExist: true)
     do {
       let r = try await body(store)
       await closeTuneStorage(store)

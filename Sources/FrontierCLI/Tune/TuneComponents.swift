@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import FrontierOptimization
+import FrontierStore
 
 /// A sampler `frontier tune --sampler` can name.
 enum TuneSamplerName: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -48,17 +49,24 @@ enum TunePrunerName: String, ExpressibleByArgument, CaseIterable, Sendable {
 /// The storage `--storage` names when it is not given: a SQLite file in the working directory.
 let defaultStorageURL = "sqlite:///frontier.db"
 
-/// Opens the study storage named by `url`.
+/// Opens the study storage named by `url` (FrontierStore's ``openStorage(_:)``: a SQLite file
+/// created on first use, a PostgreSQL database, or `memory:`).
+///
+/// With `mustExist`, a SQLite file that does not exist is an error rather than a new empty
+/// database (for `study list|show|export`, which only read).
 /// - Throws: ``StudyStorageError/unavailable(url:reason:)`` naming the URL and what to do.
-func openTuneStorage(_ url: String) async throws -> any StudyStorage {
-  let t = url.trimmingCharacters(in: .whitespaces)
-  if t == "memory:" { return InMemoryStudyStorage() }
-  throw StudyStorageError.unavailable(
-    url: url, reason: "only memory: storage is available in this build (FrontierStore is not linked)")
+func openTuneStorage(_ url: String, mustExist: Bool = false) async throws -> any StudyStorage {
+  if mustExist, case .sqlite(let path) = try StudyStorageURL(url), !FileManager.default.fileExists(atPath: path) {
+    throw StudyStorageError.unavailable(
+      url: url, reason: "no such file (frontier tune creates it; or pass --storage with the study's database)")
+  }
+  return try await openStorage(url)
 }
 
 /// Closes a storage that holds connections; a no-op for the others.
-func closeTuneStorage(_ storage: any StudyStorage) async {}
+func closeTuneStorage(_ storage: any StudyStorage) async {
+  await (storage as? any ClosableStudyStorage)?.close()
+}
 
 /// Loads a search space from a JSON or YAML file.
 /// - Throws: ``InputError`` naming the file, line, column and reason.
