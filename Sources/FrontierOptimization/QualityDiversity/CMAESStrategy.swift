@@ -67,53 +67,41 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   /// O(n³) with a small constant.
   mutating func refreshEigen() {
     let n = dimension
-    var t = [Double](repeating: 0, count: n * n)
-    var m = t
-    es.c.withUnsafeBufferPointer { c in
-      es.b.withUnsafeBufferPointer { b in
-        t.withUnsafeMutableBufferPointer { t in
-          for i in 0..<n {
-            for k in 0..<n {
-              let cik = c[i * n + k]
-              for j in 0..<n { t[i * n + j] += cik * b[k * n + j] }
-            }
-          }
-        }
-        m.withUnsafeMutableBufferPointer { m in
-          for k in 0..<n {
-            for i in 0..<n {
-              let bki = b[k * n + i]
-              for j in 0..<n { m[i * n + j] += bki * t[k * n + j] }
-            }
-          }
-          for i in 0..<n {
-            for j in 0..<i {
-              let v = 0.5 * (m[i * n + j] + m[j * n + i])
-              m[i * n + j] = v
-              m[j * n + i] = v
-            }
-          }
-        }
+    // M = Bᵀ (C B), symmetrised.
+    let cb = Self.multiply(es.c, es.b, n)
+    var bt = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { for j in 0..<n { bt[j * n + i] = es.b[i * n + j] } }
+    var m = Self.multiply(bt, cb, n)
+    for i in 0..<n {
+      for j in 0..<i {
+        let v = 0.5 * (m[i * n + j] + m[j * n + i])
+        m[i * n + j] = v
+        m[j * n + i] = v
       }
     }
     var eig = SymmetricEigen(matrix: m, n: n)
     eig.solve()
-    var nb = [Double](repeating: 0, count: n * n)
-    es.b.withUnsafeBufferPointer { b in
-      eig.vectors.withUnsafeBufferPointer { v in
-        nb.withUnsafeMutableBufferPointer { nb in
+    es.b = Self.multiply(es.b, eig.vectors, n)
+    for i in 0..<n { es.d[i] = max(eig.values[i], 1e-300).squareRoot() }
+    es.eigenGeneration = es.generation
+  }
+
+  /// `x · y` for row-major `n × n` matrices (i-k-j order: contiguous inner loop).
+  static func multiply(_ x: [Double], _ y: [Double], _ n: Int) -> [Double] {
+    var out = [Double](repeating: 0, count: n * n)
+    x.withUnsafeBufferPointer { x in
+      y.withUnsafeBufferPointer { y in
+        out.withUnsafeMutableBufferPointer { o in
           for i in 0..<n {
             for k in 0..<n {
-              let bik = b[i * n + k]
-              for j in 0..<n { nb[i * n + j] += bik * v[k * n + j] }
+              let xik = x[i * n + k]
+              for j in 0..<n { o[i * n + j] += xik * y[k * n + j] }
             }
           }
         }
       }
     }
-    es.b = nb
-    for i in 0..<n { es.d[i] = max(eig.values[i], 1e-300).squareRoot() }
-    es.eigenGeneration = es.generation
+    return out
   }
 
   public var hasConverged: Bool { es.stopReason != nil }
