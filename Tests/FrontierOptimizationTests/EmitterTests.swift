@@ -1,5 +1,5 @@
 import FrontierCore
-import FrontierOptimization
+@testable import FrontierOptimization
 import PropertyBased
 import Testing
 
@@ -63,6 +63,51 @@ struct RecordingStrategy: RankedEvolutionStrategy {
     #expect(tail > 160 && tail < 310, "tail \(tail)")
     var a = NormalSource(seed: 7), b = NormalSource(seed: 7)
     #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
+  }
+
+  @Test("warm-started Jacobi: A v = λ v on a random symmetric matrix; the CMA eigenbasis reproduces C")
+  func jacobiEigen() throws {
+    var rng = Xoshiro256StarStar(seed: 11)
+    let n = 25
+    var a = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { for j in 0...i { let x = Double.random(in: -1...1, using: &rng); a[i * n + j] = x; a[j * n + i] = x } }
+    var m = a
+    var vt = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { vt[i * n + i] = 1 }
+    CMAESStrategy.jacobi(&m, &vt, n)
+    for e in 0..<n {
+      for i in 0..<n {
+        var av = 0.0
+        for k in 0..<n { av += a[i * n + k] * vt[e * n + k] }
+        #expect(abs(av - m[e * n + e] * vt[e * n + i]) < 1e-10)
+      }
+    }
+    var s = try CMAESStrategy(x0: [Double](repeating: 0, count: 8), sigma: 0.5, batchSize: 12)
+    var normal = NormalSource(seed: 2)
+    var x = [Double](repeating: 0, count: 96)
+    for g in 0..<30 {
+      x.withUnsafeMutableBufferPointer { s.sample(count: 12, into: $0.baseAddress!, using: &normal) }
+      var f = [Double](repeating: 0, count: 12)
+      for r in 0..<12 {
+        for j in 0..<8 {
+          let xj = x[r * 8 + j]
+          f[r] += Double(j + 1) * xj * xj
+        }
+      }
+      let ranking = (0..<12).sorted { f[$0] < f[$1] }
+      x.withUnsafeBufferPointer { s.update(solutions: $0.baseAddress!, count: 12, ranking: ranking, parents: 6) }
+      if g % s.eigenGap == 0 { s.refreshEigen() }
+      // B diag(d²) Bᵀ = C after a refresh.
+      if g % s.eigenGap == 0 {
+        for i in 0..<8 {
+          for j in 0..<8 {
+            var v = 0.0
+            for k in 0..<8 { v += s.es.b[i * 8 + k] * s.es.d[k] * s.es.d[k] * s.es.b[j * 8 + k] }
+            #expect(abs(v - s.es.covariance[i * 8 + j]) < 1e-9 * max(1, abs(v)))
+          }
+        }
+      }
+    }
   }
 
   @Test("iso-line emitter with no isotropic noise proposes points on the line through two elites")

@@ -22,6 +22,37 @@ public struct QDArchives<I: CellIndexer>: Sendable {
   /// The archive results are reported from: the result archive when there is one.
   public var result: Archive<I, VectorSolutions> { resultArchive ?? archive }
 
+  /// Asks `emitters[k]` for each `k` of `which`, their batches concatenated in `solutions`.
+  @inlinable public func ask<E: VectorEmitter>(
+    _ emitters: inout [E], _ which: some Sequence<Int>, into solutions: inout [Double], dimension d: Int
+  ) {
+    solutions.withUnsafeMutableBufferPointer { buf in
+      var offset = 0
+      for k in which {
+        emitters[k].ask(archive, into: buf.baseAddress! + offset * d)
+        offset += emitters[k].batchSize
+      }
+    }
+  }
+
+  /// Inserts the batch in `solutions` (asked from `emitters[k]`, `k` in `which`) and tells
+  /// each of those emitters its slice.
+  @inlinable public mutating func insertAndTell<E: VectorEmitter>(
+    _ emitters: inout [E], _ which: some Sequence<Int>, solutions: [Double], objectives: UnsafeBufferPointer<Double>,
+    measures: UnsafeBufferPointer<Double>, dimension d: Int
+  ) {
+    solutions.withUnsafeBufferPointer { s in
+      insert(s, objectives: objectives, measures: measures)
+      var offset = 0
+      for k in which {
+        emitters[k].tell(
+          archive, solutions: s.baseAddress! + offset * d, objectives: objectives.baseAddress! + offset,
+          result: addResult, offset: offset)
+        offset += emitters[k].batchSize
+      }
+    }
+  }
+
   /// Inserts an evaluated batch into the archive (and the result archive).
   @inlinable public mutating func insert(
     _ s: UnsafeBufferPointer<Double>, objectives: UnsafeBufferPointer<Double>, measures: UnsafeBufferPointer<Double>
@@ -69,14 +100,7 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     var sols: [Double] = []
     swap(&sols, &_solutions)
     defer { swap(&sols, &_solutions) }
-    let d = dimension
-    sols.withUnsafeMutableBufferPointer { buf in
-      var offset = 0
-      for k in emitters.indices {
-        emitters[k].ask(archives.archive, into: buf.baseAddress! + offset * d)
-        offset += emitters[k].batchSize
-      }
-    }
+    archives.ask(&emitters, emitters.indices, into: &sols, dimension: dimension)
   }
 
   /// Inserts the evaluated batch (one objective and `measureCount` measures per solution of
@@ -86,17 +110,7 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     var sols: [Double] = []
     swap(&sols, &_solutions)
     defer { swap(&sols, &_solutions) }
-    let d = dimension
-    sols.withUnsafeBufferPointer { s in
-      archives.insert(s, objectives: objectives, measures: measures)
-      var offset = 0
-      for k in emitters.indices {
-        emitters[k].tell(
-          archives.archive, solutions: s.baseAddress! + offset * d, objectives: objectives.baseAddress! + offset,
-          result: archives.addResult, offset: offset)
-        offset += emitters[k].batchSize
-      }
-    }
+    archives.insertAndTell(&emitters, emitters.indices, solutions: sols, objectives: objectives, measures: measures, dimension: dimension)
   }
 }
 
@@ -183,14 +197,7 @@ public struct BanditScheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     var sols: [Double] = []
     swap(&sols, &_solutions)
     defer { swap(&sols, &_solutions) }
-    let d = dimension
-    sols.withUnsafeMutableBufferPointer { buf in
-      var offset = 0
-      for k in asked {
-        pool[k].ask(archives.archive, into: buf.baseAddress! + offset * d)
-        offset += pool[k].batchSize
-      }
-    }
+    archives.ask(&pool, asked, into: &sols, dimension: dimension)
   }
 
   /// Inserts the evaluated batch and tells each asked emitter its slice; updates the UCB
@@ -200,19 +207,13 @@ public struct BanditScheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     var sols: [Double] = []
     swap(&sols, &_solutions)
     defer { swap(&sols, &_solutions) }
-    let d = dimension
-    sols.withUnsafeBufferPointer { s in
-      archives.insert(s, objectives: objectives, measures: measures)
-      var offset = 0
-      for k in asked {
-        let n = pool[k].batchSize
-        pool[k].tell(
-          archives.archive, solutions: s.baseAddress! + offset * d, objectives: objectives.baseAddress! + offset,
-          result: archives.addResult, offset: offset)
-        selections[k] += Double(n)
-        for r in offset..<(offset + n) where archives.addResult.status[r] != .notAdded { successes[k] += 1 }
-        offset += n
-      }
+    archives.insertAndTell(&pool, asked, solutions: sols, objectives: objectives, measures: measures, dimension: dimension)
+    var offset = 0
+    for k in asked {
+      let n = pool[k].batchSize
+      selections[k] += Double(n)
+      for r in offset..<(offset + n) where archives.addResult.status[r] != .notAdded { successes[k] += 1 }
+      offset += n
     }
   }
 }
