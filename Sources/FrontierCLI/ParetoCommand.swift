@@ -162,13 +162,14 @@ struct ParetoCommand: AsyncParsableCommand {
 enum ParetoPlot {
   static func svg(found: [Double], truth: [Double], objectives m: Int, title: String) -> String {
     let pairs: [(Int, Int)] = m == 2 ? [(0, 1)] : [(0, 1), (0, 2), (1, 2)]
-    let w = 340.0, h = 300.0, top = 30.0
+    let w = 340.0, h = 300.0, top = 44.0
+    let width = Int(w) * pairs.count
     var s = """
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(w) * pairs.count)" height="\(Int(h + top + 20))" font-family="sans-serif" font-size="11">
+      <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(Int(h + top + 20))" font-family="sans-serif" font-size="11">
       <rect width="100%" height="100%" fill="white"/>
-      <text x="8" y="18" font-size="13">\(escape(title))</text>
-      <g font-size="11"><circle cx="\(Int(w) * pairs.count - 190)" cy="14" r="2" fill="#888"/><text x="\(Int(w) * pairs.count - 182)" y="18">true front</text>
-      <circle cx="\(Int(w) * pairs.count - 100)" cy="14" r="3" fill="#d62728"/><text x="\(Int(w) * pairs.count - 92)" y="18">NSGA-II</text></g>
+      <text x="8" y="16" font-size="13">\(escape(title))</text>
+      <circle cx="14" cy="31" r="2" fill="#888"/><text x="22" y="35">true front (pymoo's sample)</text>
+      <circle cx="190" cy="31" r="3" fill="none" stroke="#d62728" stroke-width="1.3"/><text x="198" y="35">NSGA-II front</text>
 
       """
     for (k, (a, b)) in pairs.enumerated() {
@@ -192,9 +193,22 @@ enum ParetoPlot {
       }
       s += "<text x=\"\(x0 - 4)\" y=\"\(y0 + ph)\" text-anchor=\"end\">\(fmt(lo[1], 2))</text>\n"
       s += "<text x=\"\(x0 - 4)\" y=\"\(y0 + 10)\" text-anchor=\"end\">\(fmt(hi[1], 2))</text>\n"
+      let t = truth.count / m
+      if m == 2 {
+        // Join neighbouring samples of the true front (not across the gaps of ZDT3).
+        s += "<g stroke=\"#aaa\" stroke-width=\"1\">"
+        for i in 1..<max(1, t) {
+          let dx = (truth[i * 2] - truth[i * 2 - 2]) / (hi[0] - lo[0])
+          let dy = (truth[i * 2 + 1] - truth[i * 2 - 1]) / (hi[1] - lo[1])
+          if dx * dx + dy * dy < 0.0036 {
+            s += "<line x1=\"\(px(truth[i * 2 - 2]))\" y1=\"\(py(truth[i * 2 - 1]))\" x2=\"\(px(truth[i * 2]))\" y2=\"\(py(truth[i * 2 + 1]))\"/>"
+          }
+        }
+        s += "</g>\n"
+      }
       s += "<g fill=\"#888\">"
-      for i in 0..<(truth.count / m) { s += "<circle cx=\"\(px(truth[i * m + a]))\" cy=\"\(py(truth[i * m + b]))\" r=\"1.6\"/>" }
-      s += "</g>\n<g fill=\"#d62728\" fill-opacity=\"0.8\">"
+      for i in 0..<t { s += "<circle cx=\"\(px(truth[i * m + a]))\" cy=\"\(py(truth[i * m + b]))\" r=\"1.6\"/>" }
+      s += "</g>\n<g fill=\"none\" stroke=\"#d62728\" stroke-width=\"1.3\">"
       for i in 0..<(found.count / m) { s += "<circle cx=\"\(px(found[i * m + a]))\" cy=\"\(py(found[i * m + b]))\" r=\"3\"/>" }
       s += "</g>\n"
     }

@@ -429,7 +429,7 @@ public struct NSGA2: Sendable {
     let r = uniform()
     let eta = cfg.crossoverEta
     @inline(__always) func betaq(_ beta: Double) -> Double {
-      let alpha = 2.0 - Double.pow(beta, -(eta + 1.0))
+      let alpha = 2.0 - 1.0 / Self.power(beta, eta + 1.0)
       if r <= 1.0 / alpha { return Double.pow(r * alpha, 1.0 / (eta + 1.0)) }
       return Double.pow(1.0 / (2.0 - r * alpha), 1.0 / (eta + 1.0))
     }
@@ -439,6 +439,20 @@ public struct NSGA2: Sendable {
     if (uniform() < cfg.exchangeProbability) != (p1 > p2) { swap(&c1, &c2) }
     p1 = min(max(c1, lo), hi)
     p2 = min(max(c2, lo), hi)
+  }
+
+  /// `x^e`; by repeated squaring when `e` is a small whole number (the default η + 1 = 16
+  /// and 21), which is several times cheaper than `pow` and equal to a few ulps.
+  @usableFromInline @inline(__always)
+  static func power(_ x: Double, _ e: Double) -> Double {
+    guard e == e.rounded(), e >= 1, e <= 64 else { return Double.pow(x, e) }
+    var k = Int(e), base = x, result = 1.0
+    while k > 0 {
+      if k & 1 == 1 { result *= base }
+      base *= base
+      k >>= 1
+    }
+    return result
   }
 
   /// Polynomial mutation of one variable (Deb & Goyal 1996), pymoo's bounded form.
@@ -452,11 +466,11 @@ public struct NSGA2: Sendable {
     let deltaq: Double
     if r <= 0.5 {
       let xy = 1.0 - (x - lo) / width
-      let val = 2.0 * r + (1.0 - 2.0 * r) * Double.pow(xy, eta + 1.0)
+      let val = 2.0 * r + (1.0 - 2.0 * r) * Self.power(xy, eta + 1.0)
       deltaq = Double.pow(val, power) - 1.0
     } else {
       let xy = 1.0 - (hi - x) / width
-      let val = 2.0 * (1.0 - r) + 2.0 * (r - 0.5) * Double.pow(xy, eta + 1.0)
+      let val = 2.0 * (1.0 - r) + 2.0 * (r - 0.5) * Self.power(xy, eta + 1.0)
       deltaq = 1.0 - Double.pow(val, power)
     }
     let y = x + deltaq * width
