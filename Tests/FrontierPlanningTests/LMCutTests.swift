@@ -86,9 +86,8 @@ func initialLMCut(_ g: GroundTask) -> Int { Planner.initialHeuristics(g).lmcut }
   /// Admissibility and dominance, property-style: on every state of an optimal plan (found
   /// by uniform-cost search, so the remaining plan cost is h*), h_max <= LM-cut <= h*.
   @Test(.enabled(if: sharedDataAvailable, Comment(rawValue: sharedDataMissing)),
-        arguments: ["llmp/blocksworld/p03", "llmp/storage/p03", "llmp/grippers/p03", "llmp/tyreworld/p01",
-                    "llmp/manipulation/p_example", "ipc/gripper/instance-1", "ipc/miconic/instance-2",
-                    "ipc/miconic-simple-adl/instance-2"])
+        arguments: ["llmp/blocksworld/p03", "llmp/storage/p03", "llmp/manipulation/p_example",
+                    "ipc/gripper/instance-1", "ipc/miconic/instance-2", "ipc/miconic-simple-adl/instance-2"])
   func boundedByOptimalCostAlongOptimalPlans(_ task: String) throws {
     let g = try Grounder.ground(loadShared(task))
     let p = PlanningProblem<WidePlanningState>(g)
@@ -112,9 +111,8 @@ func initialLMCut(_ g: GroundTask) -> Int { Planner.initialHeuristics(g).lmcut }
 
   /// A* with LM-cut returns the optimal cost (uniform-cost search's) with a valid plan.
   @Test(.enabled(if: sharedDataAvailable, Comment(rawValue: sharedDataMissing)),
-        arguments: ["llmp/blocksworld/p02", "llmp/blocksworld/p03", "llmp/storage/p03", "llmp/grippers/p03",
-                    "llmp/tyreworld/p01", "llmp/manipulation/p_example", "ipc/gripper/instance-1",
-                    "ipc/miconic-simple-adl/instance-2"])
+        arguments: ["llmp/blocksworld/p02", "llmp/blocksworld/p03", "llmp/storage/p03",
+                    "llmp/manipulation/p_example", "ipc/gripper/instance-1", "ipc/miconic-simple-adl/instance-2"])
   func aStarLMCutIsOptimal(_ task: String) throws {
     let t = try loadShared(task)
     let g = try Grounder.ground(t)
