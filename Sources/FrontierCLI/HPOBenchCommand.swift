@@ -14,10 +14,9 @@ struct HPOCommand: AsyncParsableCommand {
 
 /// The samplers `hpo bench` can run, by the anchors' algorithm names.
 enum HPOAlgorithm: String, ExpressibleByArgument, CaseIterable, Sendable {
-  case random, grid, qmc, tpe, tpeIndep = "tpe_indep", evolution
+  case random, grid, qmc, tpe, tpeIndep = "tpe_indep", evolution, cmaes, gp
 
-  /// A fresh sampler for `seed`. (CMA-ES and GP: add `case cmaes` / `case gp` above and
-  /// `return CMAESSampler(seed: seed)` / `return GPSampler(seed: seed)` here.)
+  /// A fresh sampler for `seed`.
   func makeSampler(seed: UInt64, space: SearchSpace, gridPoints: Int) throws -> any Sampler {
     switch self {
     case .random: return RandomSampler(seed: seed)
@@ -27,6 +26,8 @@ enum HPOAlgorithm: String, ExpressibleByArgument, CaseIterable, Sendable {
     case .tpe: return TPESampler(seed: seed)
     case .tpeIndep: return TPESampler(seed: seed, options: .independent)
     case .evolution: return RegularizedEvolutionSampler(seed: seed)
+    case .cmaes: return CMAESSampler(seed: seed)
+    case .gp: return GPSampler(seed: seed)
     }
   }
 }

@@ -299,7 +299,7 @@ public struct CMAEvolutionStrategy: Sendable {
     case .resample(let a): maxAttempts = Swift.max(0, a)
     }
     while true {
-      for i in 0..<n { z[i] = d[i] * standardNormal(using: &rng) }
+      for i in 0..<n { z[i] = d[i] * rng.standardNormal() }
       var inside = true
       for i in 0..<n {
         var s = 0.0
@@ -498,18 +498,6 @@ public struct CMAEvolutionStrategy: Sendable {
       return .noEffectCoord
     }
     return nil
-  }
-}
-
-/// A standard normal deviate (Marsaglia's polar method).
-func standardNormal(using rng: inout some RandomNumberGenerator) -> Double {
-  while true {
-    let u = Double.random(in: -1..<1, using: &rng)
-    let v = Double.random(in: -1..<1, using: &rng)
-    let s = u * u + v * v
-    if s > 0 && s < 1 {
-      return u * (-2 * Double.log(s) / s).squareRoot()
-    }
   }
 }
 
