@@ -11,8 +11,11 @@ import Testing
 struct CMAGPMeasurements {
   static let seeds = (ProcessInfo.processInfo.environment["FRONTIER_MEASURE_SEEDS"].flatMap { Int($0) }) ?? 3
 
+  static let env = ProcessInfo.processInfo.environment
+  static let problems = env["FRONTIER_MEASURE_PROBLEMS"].map { $0.split(separator: ",").map(String.init) } ?? BenchmarkProblem.names
+
   static func report(_ label: String, _ make: (UInt64) -> any Sampler) {
-    for name in BenchmarkProblem.names {
+    for name in problems {
       let problem = BenchmarkProblem.all[name]!
       var at50: [Double] = [], at100: [Double] = [], at200: [Double] = [], overhead: [Double] = []
       for seed in 0..<seeds {
@@ -35,7 +38,14 @@ struct CMAGPMeasurements {
   }
 
   @Test func gpRegret() {
-    Self.report("gp") { GPSampler(seed: $0) }
+    let candidates = Self.env["FRONTIER_GP_CANDIDATES"].flatMap { Int($0) } ?? 1024
+    let starts = Self.env["FRONTIER_GP_STARTS"].flatMap { Int($0) } ?? 4
+    let warm = Self.env["FRONTIER_GP_WARM"].flatMap { Int($0) } ?? 10
+    Self.report("gp(c=\(candidates),s=\(starts),warm=\(warm))") {
+      var s = GPSampler(seed: $0, candidateCount: candidates, localSearchStarts: starts)
+      s.warmFitIterations = warm
+      return s
+    }
   }
 
   @Test func gpCPUPerAsk() {
@@ -93,6 +103,23 @@ struct CMAGPMeasurements {
       }
       let c4 = HPOBench.processCPUSeconds()
       print("MEASURE split n=\(n): cold fit \(evals) evals \((c1 - c0) * 1000) ms; warm refit \(warmEvals) evals \((c2 - c1) * 1000) ms; build \((c3 - c2) * 1000) ms; 1024 posteriors \((c4 - c3) * 1000) ms \(acc.isNaN)")
+    }
+  }
+
+  /// CMA-ES core cost at CMA-ME's sizes (n = 100, λ = 36): CPU per ask + tell generation.
+  @Test func cmaCoreSpeed() throws {
+    for (n, lambda) in [(10, 10), (100, 36)] {
+      var es = try CMAEvolutionStrategy(mean: [Double](repeating: 1, count: n), sigma: 0.5, options: .init(populationSize: lambda))
+      var rng = Xoshiro256StarStar(seed: 1)
+      var xs: [[Double]] = []
+      let c0 = HPOBench.processCPUSeconds()
+      let generations = 300
+      for _ in 0..<generations {
+        es.ask(into: &xs, using: &rng)
+        try es.tell(solutions: xs, fitness: xs.map { $0.reduce(0) { $0 + $1 * $1 } })
+      }
+      let ms = (HPOBench.processCPUSeconds() - c0) * 1000 / Double(generations)
+      print("MEASURE cma-core n=\(n) lambda=\(lambda): \(ms) ms CPU per generation (ask + tell, eigen every \(es.eigenInterval) generations)")
     }
   }
 }

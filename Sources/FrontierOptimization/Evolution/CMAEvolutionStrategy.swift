@@ -56,8 +56,9 @@ public enum CMAStopReason: String, Sendable, Hashable, CaseIterable {
 /// population `λ = 4 + ⌊3 ln n⌋`, `μ = ⌊λ/2⌋`, logarithmic recombination weights with the
 /// tutorial's negative (active) weights for the worst half, cumulation paths `p_σ` and `p_c`,
 /// rank-one and rank-μ covariance updates, cumulative step-size adaptation, and a lazy
-/// eigendecomposition `C = B D² Bᵀ` refreshed every `max(1, ⌊1/(10 n (c1 + cμ))⌋)` generations
-/// by a cyclic Jacobi solver (no LAPACK).
+/// eigendecomposition `C = B D² Bᵀ` refreshed every `max(1, ⌊0.5/(n (c1 + cμ))⌋)` generations
+/// (pycma's and pyribs' lazy gap of `0.5 λ / (n (c1 + cμ))` evaluations) by a cyclic Jacobi
+/// solver (no LAPACK).
 ///
 /// Two ways to *tell*: ``tell(solutions:fitness:)`` ranks by fitness (NaN ranks last), and
 /// ``tell(solutions:ranking:parentCount:rankingValues:)`` takes a caller's ranking, as CMA-ME
@@ -253,7 +254,7 @@ public struct CMAEvolutionStrategy: Sendable {
     defaultRates = Rates(n: n, lambda: lambda, active: options.activeWeights)
     let nd = Double(n)
     chiN = nd.squareRoot() * (1 - 1 / (4 * nd) + 1 / (21 * nd * nd))
-    eigenInterval = Swift.max(1, Int(1 / (10 * nd * (defaultRates.c1 + defaultRates.cMu))))
+    eigenInterval = Swift.max(1, Int(0.5 / (nd * (defaultRates.c1 + defaultRates.cMu))))
     historyLength = 10 + Int((30 * nd / Double(lambda)).rounded(.up))
     z = [Double](repeating: 0, count: n)
     scratch = [Double](repeating: 0, count: n)
