@@ -7,7 +7,7 @@ public struct FrontierCommand: AsyncParsableCommand {
     commandName: "frontier",
     abstract: "Search algorithms for state spaces, planning, optimisation and vectors.",
     subcommands: [Solve.self, Plan.self, Validate.self, IndexCommand.self, VectorBench.self, Demo.self,
-      HPOCommand.self])
+      HPOCommand.self, Illuminate.self, QDBench.self, QDFixture.self])
   public init() {}
 }
 

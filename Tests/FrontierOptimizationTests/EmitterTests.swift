@@ -1,0 +1,297 @@
+import FrontierCore
+@testable import FrontierOptimization
+import PropertyBased
+import Testing
+
+/// Records what the emitter tells it; samples the mean.
+struct RecordingStrategy: RankedEvolutionStrategy {
+  var dimension: Int
+  var mean: [Double]
+  var lastRanking: [Int] = []
+  var lastParents = -1
+  var restarts: [[Double]] = []
+  var converged = false
+  func sample(count: Int, into out: UnsafeMutablePointer<Double>, using normal: inout NormalSource) {
+    for r in 0..<count { for j in 0..<dimension { out[r * dimension + j] = mean[j] } }
+  }
+  mutating func update(solutions: UnsafePointer<Double>, count: Int, ranking: [Int], parents: Int) {
+    lastRanking = ranking
+    lastParents = parents
+  }
+  var hasConverged: Bool { converged }
+  mutating func restart(mean: [Double]) {
+    restarts.append(mean)
+    self.mean = mean
+  }
+}
+
+@Suite struct EmitterTests {
+  static func grid(_ n: Int = 2) throws -> GridArchive<VectorSolutions> {
+    try GridArchive<VectorSolutions>(indexer: try GridLayout(dims: [10, 10], ranges: [(-5, 5), (-5, 5)]), solutionDimension: n)
+  }
+
+  @Test("Gaussian emitter: from x0 while the archive is empty, with the requested scale; clipped to bounds")
+  func gaussianEmpty() throws {
+    let archive = try Self.grid(2)
+    var e = try GaussianEmitter(x0: [1, -1], sigma: 0.5, batchSize: 4000, seed: 9)
+    var out = [Double](repeating: 0, count: 8000)
+    out.withUnsafeMutableBufferPointer { e.ask(archive, into: $0.baseAddress!) }
+    let xs = stride(from: 0, to: 8000, by: 2).map { out[$0] }
+    let mean = xs.reduce(0, +) / 4000
+    let sd = (xs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / 3999).squareRoot()
+    #expect(abs(mean - 1) < 0.05 && abs(sd - 0.5) < 0.03, "mean \(mean) sd \(sd)")
+    var b = try GaussianEmitter(x0: [1, -1], sigma: 5, batchSize: 500, bounds: try SolutionBounds(lower: [0, -2], upper: [2, 0]), seed: 1)
+    out.withUnsafeMutableBufferPointer { b.ask(archive, into: $0.baseAddress!) }
+    for r in 0..<500 { #expect(out[2 * r] >= 0 && out[2 * r] <= 2 && out[2 * r + 1] >= -2 && out[2 * r + 1] <= 0) }
+  }
+
+  @Test("ziggurat normals: mean 0, variance 1, kurtosis 3, tail mass beyond the base strip, reproducible")
+  func zigguratMoments() {
+    var g = NormalSource(seed: 42)
+    let n = 400_000
+    var s1 = 0.0, s2 = 0.0, s4 = 0.0, tail = 0
+    for _ in 0..<n {
+      let z = g.next()
+      s1 += z
+      s2 += z * z
+      s4 += z * z * z * z
+      if abs(z) > 3.442619855899 { tail += 1 }
+    }
+    let mean = s1 / Double(n), variance = s2 / Double(n) - mean * mean, kurt = s4 / Double(n) / (variance * variance)
+    #expect(abs(mean) < 0.01 && abs(variance - 1) < 0.01 && abs(kurt - 3) < 0.05, "\(mean) \(variance) \(kurt)")
+    // P(|Z| > r) = 5.76e-4: about 230 of 400,000.
+    #expect(tail > 160 && tail < 310, "tail \(tail)")
+    var a = NormalSource(seed: 7), b = NormalSource(seed: 7)
+    #expect((0..<100).map { _ in a.next() } == (0..<100).map { _ in b.next() })
+  }
+
+  @Test("warm-started Jacobi: A v = λ v on a random symmetric matrix; the CMA eigenbasis reproduces C")
+  func jacobiEigen() throws {
+    var rng = Xoshiro256StarStar(seed: 11)
+    let n = 25
+    var a = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { for j in 0...i { let x = Double.random(in: -1...1, using: &rng); a[i * n + j] = x; a[j * n + i] = x } }
+    var m = a
+    var vt = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { vt[i * n + i] = 1 }
+    CMAESStrategy.jacobi(&m, &vt, n)
+    for e in 0..<n {
+      for i in 0..<n {
+        var av = 0.0
+        for k in 0..<n { av += a[i * n + k] * vt[e * n + k] }
+        #expect(abs(av - m[e * n + e] * vt[e * n + i]) < 1e-10)
+      }
+    }
+    var s = try CMAESStrategy(x0: [Double](repeating: 0, count: 8), sigma: 0.5, batchSize: 12)
+    var normal = NormalSource(seed: 2)
+    var x = [Double](repeating: 0, count: 96)
+    for g in 0..<30 {
+      x.withUnsafeMutableBufferPointer { s.sample(count: 12, into: $0.baseAddress!, using: &normal) }
+      var f = [Double](repeating: 0, count: 12)
+      for r in 0..<12 {
+        for j in 0..<8 {
+          let xj = x[r * 8 + j]
+          f[r] += Double(j + 1) * xj * xj
+        }
+      }
+      let ranking = (0..<12).sorted { f[$0] < f[$1] }
+      x.withUnsafeBufferPointer { s.update(solutions: $0.baseAddress!, count: 12, ranking: ranking, parents: 6) }
+      if g % s.eigenGap == 0 { s.refreshEigen() }
+      // B diag(d²) Bᵀ = C after a refresh.
+      if g % s.eigenGap == 0 {
+        for i in 0..<8 {
+          for j in 0..<8 {
+            var v = 0.0
+            for k in 0..<8 { v += s.es.b[i * 8 + k] * s.es.d[k] * s.es.d[k] * s.es.b[j * 8 + k] }
+            #expect(abs(v - s.es.covariance[i * 8 + j]) < 1e-9 * max(1, abs(v)))
+          }
+        }
+      }
+    }
+  }
+
+  @Test("iso-line emitter with no isotropic noise proposes points on the line through two elites")
+  func isoLineOnLine() throws {
+    var archive = try Self.grid(2)
+    var r = AddResult()
+    archive.add(solutions: [0, 0, 2, 1], objectives: [1, 1], measures: [-4, -4, 4, 4], into: &r)
+    var e = try IsoLineEmitter(x0: [0, 0], isoSigma: 1e-300, lineSigma: 1, batchSize: 200, seed: 3)
+    var out = [Double](repeating: 0, count: 400)
+    out.withUnsafeMutableBufferPointer { e.ask(archive, into: $0.baseAddress!) }
+    for k in 0..<200 {
+      // Points on the line through (0, 0) and (2, 1): y = x / 2.
+      #expect(abs(out[2 * k + 1] - out[2 * k] / 2) < 1e-9, "point \(out[2 * k]), \(out[2 * k + 1])")
+    }
+  }
+
+  @Test("emitters reject a zero batch, a bad sigma and x0 of the wrong length")
+  func badEmitterInput() throws {
+    #expect(throws: QDError.self) { try GaussianEmitter(x0: [0, 0], sigma: 0.5, batchSize: 0, seed: 1) }
+    #expect(throws: QDError.self) { try GaussianEmitter(x0: [0, 0], sigma: -1, batchSize: 3, seed: 1) }
+    #expect(throws: QDError.self) { try IsoLineEmitter(x0: [], isoSigma: 0.1, batchSize: 3, seed: 1) }
+    #expect(throws: QDError.self) { try SolutionBounds(lower: [0, 1], upper: [1, 1]) }
+    #expect(throws: QDError.self) {
+      try EvolutionStrategyEmitter(strategy: RecordingStrategy(dimension: 2, mean: [0, 0]), x0: [0, 0], batchSize: 0, seed: 1)
+    }
+    #expect(throws: QDError.self) { try CMAESStrategy(x0: [0, 0], sigma: 0.5, batchSize: 1) }
+  }
+
+  @Test("schedulers reject no emitters and emitters of another dimension")
+  func badScheduler() throws {
+    let a = try Self.grid(2)
+    #expect(throws: QDError.self) { try Scheduler<GridLayout, GaussianEmitter>(archive: a, emitters: []) }
+    #expect(throws: QDError.self) {
+      try Scheduler(archive: a, emitters: [try GaussianEmitter(x0: [0, 0, 0], sigma: 1, batchSize: 2, seed: 1)])
+    }
+    #expect(throws: QDError.self) {
+      try BanditScheduler(archive: a, pool: [try GaussianEmitter(x0: [0, 0], sigma: 1, batchSize: 2, seed: 1)], activeCount: 2)
+    }
+  }
+
+  @Test("two-stage improvement ranking: new cells, then improvements, then the rest, each by value")
+  func twoStageRanking() throws {
+    var archive = try Self.grid(2)
+    var r = AddResult()
+    // Occupy the cell of measures (0.5, 0.5) with objective 5.
+    archive.add(solutions: [0, 0], objectives: [5], measures: [0.5, 0.5], into: &r)
+    var e = try EvolutionStrategyEmitter(
+      strategy: RecordingStrategy(dimension: 2, mean: [0, 0]), x0: [0, 0], batchSize: 5, seed: 1)
+    var sols = [Double](repeating: 0, count: 10)
+    sols.withUnsafeMutableBufferPointer { e.ask(archive, into: $0.baseAddress!) }
+    let objectives: [Double] = [6, 1, 9, 3, 7]
+    let measures: [Double] = [0.5, 0.5, 0.5, 0.6, -3, -3, 0.5, 0.5, 3, 3]
+    archive.add(solutions: sols, objectives: objectives, measures: measures, into: &r)
+    #expect(r.status == [.improveExisting, .notAdded, .new, .notAdded, .new])
+    sols.withUnsafeBufferPointer { s in
+      objectives.withUnsafeBufferPointer { o in
+        e.tell(archive, solutions: s.baseAddress!, objectives: o.baseAddress!, result: r, offset: 0)
+      }
+    }
+    // New: 2 (value 9), 4 (7); improvement: 0 (1); not added: 3 (-2), 1 (-4).
+    #expect(e.strategy.lastRanking == [2, 4, 0, 3, 1])
+    #expect(e.strategy.lastParents == 3)  // filter: the three that entered the archive
+    #expect(e.restartCount == 0)
+  }
+
+  @Test("improvement ranking with mu selection; restart from an elite when nothing improves (no_improvement)")
+  func improvementRankingAndRestart() throws {
+    var archive = try Self.grid(1)
+    var r = AddResult()
+    archive.add(solutions: [0.25], objectives: [10], measures: [0, 0], into: &r)
+    var e = try EvolutionStrategyEmitter(
+      strategy: RecordingStrategy(dimension: 1, mean: [0]), x0: [0], batchSize: 4, ranking: .improvement,
+      selection: .mu, restartRule: .noImprovement, seed: 1)
+    let sols: [Double] = [1, 2, 3, 4]
+    let objectives: [Double] = [1, 4, 2, 3]
+    archive.add(solutions: sols, objectives: objectives, measures: [0, 0, 0, 0, 0, 0, 0, 0], into: &r)
+    sols.withUnsafeBufferPointer { s in
+      objectives.withUnsafeBufferPointer { o in
+        e.tell(archive, solutions: s.baseAddress!, objectives: o.baseAddress!, result: r, offset: 0)
+      }
+    }
+    #expect(e.strategy.lastRanking == [1, 3, 2, 0] && e.strategy.lastParents == 2)
+    #expect(e.restartCount == 1 && e.strategy.restarts == [[0.25]])
+  }
+
+  @Test("MAP-Elites on sphere-10: coverage and QD score grow; the elitist QD score never decreases")
+  func mapElitesRuns() throws {
+    let d = try LinearProjectionDomain(.sphere, dimension: 10)
+    let g = try GridLayout(dims: [20, 20], ranges: d.measureRanges)
+    let a = try GridArchive<VectorSolutions>(indexer: g, solutionDimension: 10)
+    var s = try Scheduler(
+      archive: a, emitters: try (0..<2).map { try GaussianEmitter(x0: [Double](repeating: 0, count: 10), sigma: 0.5, batchSize: 20, seed: UInt64($0)) })
+    var last = -1.0
+    var monotone = true
+    let evals = s.run(on: d, iterations: 60, logEvery: 5) { _, _, st in
+      if st.qdScore < last { monotone = false }
+      last = st.qdScore
+    }
+    #expect(evals == 2400 && monotone)
+    #expect(s.result.stats.numElites > 20 && s.result.stats.objMax! > 50)
+  }
+
+  @Test("CMA-ME and CMA-MAE (with a result archive) run on sphere-10 and improve the archive")
+  func cmaRuns() throws {
+    let d = try LinearProjectionDomain(.sphere, dimension: 10)
+    let g = try GridLayout(dims: [20, 20], ranges: d.measureRanges)
+    let x0 = [Double](repeating: 0, count: 10)
+    for mae in [false, true] {
+      let a = try GridArchive<VectorSolutions>(indexer: g, solutionDimension: 10, learningRate: mae ? 0.01 : 1, thresholdMin: mae ? 0 : -.infinity)
+      let result = mae ? try GridArchive<VectorSolutions>(indexer: g, solutionDimension: 10) : nil
+      let em = try (0..<3).map { k in
+        try EvolutionStrategyEmitter(
+          strategy: try CMAESStrategy(x0: x0, sigma: 0.5, batchSize: 12), x0: x0, batchSize: 12,
+          ranking: mae ? .improvement : .twoStageImprovement, selection: mae ? .mu : .filter,
+          restartRule: mae ? .basic : .noImprovement, seed: UInt64(k))
+      }
+      var s = try Scheduler(archive: a, emitters: em, resultArchive: result)
+      s.run(on: d, iterations: 80)
+      #expect(s.result.stats.numElites > 30, "mae \(mae): \(s.result.stats)")
+      if mae {
+        // The result archive is elitist: at least as good per cell as the annealed archive.
+        for c in 0..<s.archive.cellCount where s.archive.occupied[c] {
+          #expect(s.result.occupied[c] && s.result.objective[c] >= s.archive.objective[c])
+        }
+      }
+    }
+  }
+
+  @Test("bandit scheduler keeps the requested number of emitters active and counts successes")
+  func bandit() throws {
+    let d = try LinearProjectionDomain(.sphere, dimension: 6)
+    let g = try GridLayout(dims: [10, 10], ranges: d.measureRanges)
+    let a = try GridArchive<VectorSolutions>(indexer: g, solutionDimension: 6)
+    let pool = try [0.05, 0.5, 2].enumerated().map { k, s in
+      try GaussianEmitter(x0: [Double](repeating: 0, count: 6), sigma: s, batchSize: 10, seed: UInt64(k))
+    }
+    var b = try BanditScheduler(archive: a, pool: pool, activeCount: 2)
+    for _ in 0..<30 {
+      b.ask()
+      #expect(b.asked.count == 2 && b.solutions.count == 20 * 6)
+      var o = [Double](repeating: 0, count: 20), m = [Double](repeating: 0, count: 40)
+      b.solutions.withUnsafeBufferPointer { s in
+        o.withUnsafeMutableBufferPointer { op in
+          m.withUnsafeMutableBufferPointer { mp in d.evaluate(s.baseAddress!, count: 20, objectives: op.baseAddress!, measures: mp.baseAddress!) }
+        }
+      }
+      o.withUnsafeBufferPointer { op in m.withUnsafeBufferPointer { mp in b.tell(objectives: op, measures: mp) } }
+    }
+    #expect(b.selections.reduce(0, +) == 600)
+    // Every elite entered with a success; improvements are successes too.
+    #expect(b.successes.reduce(0, +) >= Double(b.result.stats.numElites))
+  }
+
+  @Test("domains: sphere optimum scores 100 and x = -5.12 scores 0; arm straight line reaches (n, 0)")
+  func domains() throws {
+    let s = try LinearProjectionDomain(.sphere, dimension: 4)
+    let r = try LinearProjectionDomain(.rastrigin, dimension: 4)
+    let arm = try ArmDomain(dimension: 3)
+    var o = [0.0, 0.0], m = [0.0, 0.0, 0.0, 0.0]
+    let x: [Double] = [2.048, 2.048, 2.048, 2.048, -5.12, -5.12, -5.12, -5.12]
+    for dom in [s, r] {
+      x.withUnsafeBufferPointer { xp in
+        o.withUnsafeMutableBufferPointer { op in
+          m.withUnsafeMutableBufferPointer { mp in dom.evaluate(xp.baseAddress!, count: 2, objectives: op.baseAddress!, measures: mp.baseAddress!) }
+        }
+      }
+      #expect(abs(o[0] - 100) < 1e-9 && abs(o[1]) < 1e-9, "\(dom.name) \(o)")
+      #expect(abs(m[0] - 4.096) < 1e-12 && abs(m[2] + 10.24) < 1e-12)
+    }
+    // |x| > 5.12 is folded back: 5.12 / x.
+    let far: [Double] = [10.24, 10.24, 0, 0]
+    far.withUnsafeBufferPointer { xp in
+      o.withUnsafeMutableBufferPointer { op in
+        m.withUnsafeMutableBufferPointer { mp in s.evaluate(xp.baseAddress!, count: 1, objectives: op.baseAddress!, measures: mp.baseAddress!) }
+      }
+    }
+    #expect(m[0] == 1 && m[1] == 0)
+    let zero: [Double] = [0, 0, 0]
+    zero.withUnsafeBufferPointer { xp in
+      o.withUnsafeMutableBufferPointer { op in
+        m.withUnsafeMutableBufferPointer { mp in arm.evaluate(xp.baseAddress!, count: 1, objectives: op.baseAddress!, measures: mp.baseAddress!) }
+      }
+    }
+    #expect(o[0] == 100 && m[0] == 3 && m[1] == 0)
+    #expect(throws: QDError.self) { try LinearProjectionDomain(.sphere, dimension: 1) }
+  }
+}
