@@ -225,38 +225,7 @@ struct CMAESCoreTests {
   }
 }
 
-// MARK: - Sampler test support (shared with GPTests)
-
-/// A plain uniform-random sampler: the baseline the model-based samplers must beat.
-struct UniformBaseline: Sampler {
-  var name: String { "uniform-baseline" }
-  var rng: Xoshiro256StarStar
-  init(seed: UInt64) { rng = Xoshiro256StarStar(seed: seed) }
-
-  func draw(_ d: Distribution, _ rng: inout Xoshiro256StarStar) -> ParameterValue {
-    switch d {
-    case .float(let low, let high, let log, _):
-      if log { return d.value(fromInternal: Double.exp(Double.random(in: Double.log(low)...Double.log(high), using: &rng))) }
-      return d.value(fromInternal: Double.random(in: low...high, using: &rng))
-    case .int(let low, let high, let log, _):
-      if log {
-        let t = Double.random(in: Double.log(Double(low) - 0.5)...Double.log(Double(high) + 0.5), using: &rng)
-        return d.value(fromInternal: Double.exp(t))
-      }
-      return d.value(fromInternal: Double.random(in: (Double(low) - 0.5)...(Double(high) + 0.5), using: &rng))
-    case .categorical(let c): return c[Int.random(in: 0..<c.count, using: &rng)]
-    case .fixed(let v): return v
-    }
-  }
-
-  mutating func ask(_ count: Int, in space: SearchSpace, history: StudyHistory) -> [Proposal] {
-    (0..<count).map { _ in Proposal(space.makePoint { draw($0.distribution, &rng) }) }
-  }
-
-  mutating func sampleIndependent(_ parameter: ParameterSpec, point: Parameters, history: StudyHistory) -> ParameterValue {
-    draw(parameter.distribution, &rng)
-  }
-}
+// MARK: - Sampler test support (shared with GPTests); the baseline is RandomSampler
 
 /// Runs a sequential study of `trials` asks of size `batch` on `problem`; returns the history.
 func runStudy(
@@ -358,7 +327,7 @@ struct CMAESSamplerTests {
       for seed in UInt64(0)..<5 {
         var s = CMAESSampler(seed: seed)
         cma.append(simpleRegret(runStudy(&s, problem, trials: trials), problem))
-        var r = UniformBaseline(seed: seed)
+        var r = RandomSampler(seed: seed)
         rnd.append(simpleRegret(runStudy(&r, problem, trials: trials), problem))
       }
       #expect(median(cma) < median(rnd), "\(problem.name): cma \(cma) random \(rnd)")

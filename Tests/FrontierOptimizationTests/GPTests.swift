@@ -114,6 +114,11 @@ struct GaussianProcessTests {
     let p = gp.posterior([t])
     #expect(Swift.abs(p.mean - mean) < 1e-6)
     #expect(Swift.abs(p.variance - variance) < 1e-6)
+    // The gradient path (k*ᵀ K⁻¹ k*) agrees with the value path (‖L⁻¹ k*‖²).
+    var k = [Double](repeating: 0, count: n), dk = k, beta = k
+    let q = gp.posterior([t], k: &k, dk: &dk, beta: &beta)
+    #expect(Swift.abs(q.mean - p.mean) < 1e-9 && Swift.abs(q.variance - p.variance) < 1e-9)
+    for i in 0..<n { #expect(Swift.abs(beta[i] - b[i]) < 1e-4 * Swift.max(1, Swift.abs(b[i]))) }
   }
 
   @Test("log marginal likelihood gradient agrees with central differences (numeric + categorical)")
@@ -227,7 +232,7 @@ struct GPSamplerTests {
       for seed in UInt64(0)..<3 {
         var s = Self.sampler(seed)
         gp.append(simpleRegret(runStudy(&s, problem, trials: trials), problem))
-        var r = UniformBaseline(seed: seed)
+        var r = RandomSampler(seed: seed)
         rnd.append(simpleRegret(runStudy(&r, problem, trials: trials), problem))
       }
       #expect(median(gp) < median(rnd), "\(problem.name): gp \(gp) random \(rnd)")

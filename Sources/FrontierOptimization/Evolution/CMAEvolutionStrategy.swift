@@ -56,8 +56,9 @@ public enum CMAStopReason: String, Sendable, Hashable, CaseIterable {
 /// population `λ = 4 + ⌊3 ln n⌋`, `μ = ⌊λ/2⌋`, logarithmic recombination weights with the
 /// tutorial's negative (active) weights for the worst half, cumulation paths `p_σ` and `p_c`,
 /// rank-one and rank-μ covariance updates, cumulative step-size adaptation, and a lazy
-/// eigendecomposition `C = B D² Bᵀ` refreshed every `max(1, ⌊1/(10 n (c1 + cμ))⌋)` generations
-/// by a cyclic Jacobi solver (no LAPACK).
+/// eigendecomposition `C = B D² Bᵀ` refreshed every `max(1, ⌊0.5/(n (c1 + cμ))⌋)` generations
+/// (pycma's and pyribs' lazy gap of `0.5 λ / (n (c1 + cμ))` evaluations) by Householder
+/// tridiagonalisation and implicit QR with Wilkinson shifts (``SymmetricEigen``; no LAPACK).
 ///
 /// Two ways to *tell*: ``tell(solutions:fitness:)`` ranks by fitness (NaN ranks last), and
 /// ``tell(solutions:ranking:parentCount:rankingValues:)`` takes a caller's ranking, as CMA-ME
@@ -156,6 +157,13 @@ public struct CMAEvolutionStrategy: Sendable {
   // Scratch buffers reused across generations.
   var z: [Double]
   var scratch: [Double]
+  /// Rank-ordered steps `y = (x − m) / σ`, row-major `λ × n`.
+  var ys: [Double]
+  var yw: [Double]
+  var invSqrtYw: [Double]
+  var wCirc: [Double]
+  /// Eigen-solver buffers, reused by every refresh.
+  var eigen: SymmetricEigen
 
   /// Learning rates derived from a weight vector (tutorial, Table 1).
   struct Rates: Sendable {
@@ -253,10 +261,15 @@ public struct CMAEvolutionStrategy: Sendable {
     defaultRates = Rates(n: n, lambda: lambda, active: options.activeWeights)
     let nd = Double(n)
     chiN = nd.squareRoot() * (1 - 1 / (4 * nd) + 1 / (21 * nd * nd))
-    eigenInterval = Swift.max(1, Int(1 / (10 * nd * (defaultRates.c1 + defaultRates.cMu))))
+    eigenInterval = Swift.max(1, Int(0.5 / (nd * (defaultRates.c1 + defaultRates.cMu))))
     historyLength = 10 + Int((30 * nd / Double(lambda)).rounded(.up))
     z = [Double](repeating: 0, count: n)
     scratch = [Double](repeating: 0, count: n)
+    ys = [Double](repeating: 0, count: lambda * n)
+    yw = z
+    invSqrtYw = z
+    wCirc = [Double](repeating: 0, count: lambda)
+    eigen = SymmetricEigen(n: n)
   }
 
   /// The covariance matrix C, row-major `n × n`.
@@ -299,15 +312,27 @@ public struct CMAEvolutionStrategy: Sendable {
     case .resample(let a): maxAttempts = Swift.max(0, a)
     }
     while true {
-      for i in 0..<n { z[i] = d[i] * standardNormal(using: &rng) }
+      for i in 0..<n { z[i] = d[i] * rng.standardNormal() }
+      // x = m + σ B (D∘z): one row-major pass over B.
+      b.withUnsafeBufferPointer { bp in
+        z.withUnsafeBufferPointer { zp in
+          mean.withUnsafeBufferPointer { mp in
+            x.withUnsafeMutableBufferPointer { xp in
+              for i in 0..<n {
+                let row = bp.baseAddress! + i * n
+                var s = 0.0
+                for j in 0..<n { s += row[j] * zp[j] }
+                xp[i] = mp[i] + sigma * s
+              }
+            }
+          }
+        }
+      }
       var inside = true
-      for i in 0..<n {
-        var s = 0.0
-        for j in 0..<n { s += b[i * n + j] * z[j] }
-        let v = mean[i] + sigma * s
-        x[i] = v
-        if let lo = options.lowerBounds, let hi = options.upperBounds, v < lo[i] || v > hi[i] {
+      if let lo = options.lowerBounds, let hi = options.upperBounds {
+        for i in 0..<n where x[i] < lo[i] || x[i] > hi[i] {
           inside = false
+          break
         }
       }
       if inside || attempts >= maxAttempts { break }
@@ -377,20 +402,39 @@ public struct CMAEvolutionStrategy: Sendable {
       guard s.allSatisfy(\.isFinite) else { throw .nonFinite("a told solution") }
     }
     generation += 1
-    // y_k = (x_k - m) / σ, in rank order.
-    var ys = [[Double]](repeating: [Double](repeating: 0, count: n), count: lambda)
+    // y_k = (x_k - m) / σ, in rank order (row r of the flat λ × n buffer).
+    let invSigma = 1 / sigma
     for (r, k) in ranking.enumerated() {
-      for i in 0..<n { ys[r][i] = (solutions[k][i] - mean[i]) / sigma }
+      let s = solutions[k]
+      for i in 0..<n { ys[r * n + i] = (s[i] - mean[i]) * invSigma }
     }
     // <y>_w over positive weights.
-    var yw = [Double](repeating: 0, count: n)
+    for i in 0..<n { yw[i] = 0 }
     for r in 0..<lambda where rates.weights[r] > 0 {
       let w = rates.weights[r]
-      for i in 0..<n { yw[i] += w * ys[r][i] }
+      for i in 0..<n { yw[i] += w * ys[r * n + i] }
     }
     for i in 0..<n { mean[i] += sigma * yw[i] }
     // C^{-1/2} <y>_w = B D^{-1} Bᵀ <y>_w.
-    let cInvHalfYw = invSqrtC(yw)
+    b.withUnsafeBufferPointer { bp in
+      d.withUnsafeBufferPointer { dp in
+        yw.withUnsafeBufferPointer { vp in
+          scratch.withUnsafeMutableBufferPointer { tp in
+            invSqrtYw.withUnsafeMutableBufferPointer { op in
+              let b = bp.baseAddress!, t = tp.baseAddress!
+              Self.invSqrtD(b, dp.baseAddress!, vp.baseAddress!, t, n)
+              for i in 0..<n {
+                let row = b + i * n
+                var s = 0.0
+                for j in 0..<n { s += row[j] * t[j] }
+                op[i] = s
+              }
+            }
+          }
+        }
+      }
+    }
+    let cInvHalfYw = invSqrtYw
     let cs = rates.cSigma
     let csFactor = (cs * (2 - cs) * rates.muEff).squareRoot()
     var psNorm2 = 0.0
@@ -406,25 +450,55 @@ public struct CMAEvolutionStrategy: Sendable {
     for i in 0..<n { pC[i] = (1 - rates.cc) * pC[i] + hSigma * ccFactor * yw[i] }
     // Covariance update with active (negative) weights rescaled by n / ||C^{-1/2} y||².
     var wSum = 0.0
-    var wCirc = rates.weights
-    for r in 0..<lambda {
-      wSum += rates.weights[r]
-      if rates.weights[r] < 0 {
-        let v = invSqrtC(ys[r])
-        var nrm = 0.0
-        for i in 0..<n { nrm += v[i] * v[i] }
-        wCirc[r] = rates.weights[r] * Double(n) / Swift.max(nrm, 1e-300)
+    b.withUnsafeBufferPointer { bp in
+      d.withUnsafeBufferPointer { dp in
+        ys.withUnsafeBufferPointer { yp in
+          scratch.withUnsafeMutableBufferPointer { tp in
+            wCirc.withUnsafeMutableBufferPointer { wc in
+              let t = tp.baseAddress!
+              for r in 0..<lambda {
+                let w = rates.weights[r]
+                wSum += w
+                wc[r] = w
+                // ‖C^{-1/2} y‖² = ‖D^{-1} Bᵀ y‖² (B orthogonal).
+                if w < 0 {
+                  Self.invSqrtD(bp.baseAddress!, dp.baseAddress!, yp.baseAddress! + r * n, t, n)
+                  var nrm = 0.0
+                  for j in 0..<n { nrm += t[j] * t[j] }
+                  wc[r] = w * Double(n) / Swift.max(nrm, 1e-300)
+                }
+              }
+            }
+          }
+        }
       }
     }
     let deltaH = (1 - hSigma) * rates.cc * (2 - rates.cc)
     let decay = 1 + rates.c1 * deltaH - rates.c1 - rates.cMu * wSum
-    for i in 0..<n {
-      for j in 0...i {
-        var rankMu = 0.0
-        for r in 0..<lambda where wCirc[r] != 0 { rankMu += wCirc[r] * ys[r][i] * ys[r][j] }
-        let v = decay * c[i * n + j] + rates.c1 * pC[i] * pC[j] + rates.cMu * rankMu
-        c[i * n + j] = v
-        c[j * n + i] = v
+    // Lower triangle: C ← decay C + c1 p_c p_cᵀ + cμ Σ_r w°_r y_r y_rᵀ, row-major rank-1 passes.
+    let c1 = rates.c1, cMu = rates.cMu
+    c.withUnsafeMutableBufferPointer { cp in
+      ys.withUnsafeBufferPointer { yp in
+        pC.withUnsafeBufferPointer { pc in
+          let cp = cp.baseAddress!, yp = yp.baseAddress!, pc = pc.baseAddress!
+          for i in 0..<n {
+            let row = cp + i * n
+            let a = c1 * pc[i]
+            for j in 0...i { row[j] = decay * row[j] + a * pc[j] }
+          }
+          for r in 0..<lambda where wCirc[r] != 0 {
+            let w = cMu * wCirc[r]
+            let y = yp + r * n
+            for i in 0..<n {
+              let row = cp + i * n
+              let a = w * y[i]
+              for j in 0...i { row[j] += a * y[j] }
+            }
+          }
+          for i in 0..<n {
+            for j in 0..<i { cp[j * n + i] = cp[i * n + j] }
+          }
+        }
       }
     }
     // Step size.
@@ -435,30 +509,25 @@ public struct CMAEvolutionStrategy: Sendable {
     stopReason = checkStop(rankingValues: rankingValues)
   }
 
-  /// `B D^{-1} Bᵀ v`.
-  func invSqrtC(_ v: [Double]) -> [Double] {
-    let n = dimension
-    var t = [Double](repeating: 0, count: n)
-    for j in 0..<n {
-      var s = 0.0
-      for i in 0..<n { s += b[i * n + j] * v[i] }
-      t[j] = s / d[j]
-    }
-    var out = [Double](repeating: 0, count: n)
+  /// `t ← D^{-1} Bᵀ v`, accumulated over the rows of B (contiguous). `O(n²)`.
+  static func invSqrtD(
+    _ b: UnsafePointer<Double>, _ d: UnsafePointer<Double>, _ v: UnsafePointer<Double>,
+    _ t: UnsafeMutablePointer<Double>, _ n: Int
+  ) {
+    t.update(repeating: 0, count: n)
     for i in 0..<n {
-      var s = 0.0
-      for j in 0..<n { s += b[i * n + j] * t[j] }
-      out[i] = s
+      let row = b + i * n, vi = v[i]
+      for j in 0..<n { t[j] += row[j] * vi }
     }
-    return out
+    for j in 0..<n { t[j] /= d[j] }
   }
 
+  /// Recomputes `B` and `D` from `C` (eigenvalues clamped at `1e-300`). `O(n³)`.
   mutating func refreshEigen() {
     eigenGeneration = generation
-    var eig = SymmetricEigen(matrix: c, n: dimension)
-    eig.solve()
-    for i in 0..<dimension { d[i] = Swift.max(eig.values[i], 1e-300).squareRoot() }
-    b = eig.vectors
+    eigen.decompose(c)
+    for i in 0..<dimension { d[i] = Swift.max(eigen.values[i], 1e-300).squareRoot() }
+    eigen.vectorColumns(into: &b)
   }
 
   mutating func checkStop(rankingValues: [Double]?) -> CMAStopReason? {
@@ -498,77 +567,5 @@ public struct CMAEvolutionStrategy: Sendable {
       return .noEffectCoord
     }
     return nil
-  }
-}
-
-/// A standard normal deviate (Marsaglia's polar method).
-func standardNormal(using rng: inout some RandomNumberGenerator) -> Double {
-  while true {
-    let u = Double.random(in: -1..<1, using: &rng)
-    let v = Double.random(in: -1..<1, using: &rng)
-    let s = u * u + v * v
-    if s > 0 && s < 1 {
-      return u * (-2 * Double.log(s) / s).squareRoot()
-    }
-  }
-}
-
-/// Eigen-decomposition of a real symmetric matrix by the cyclic Jacobi method (Golub & Van
-/// Loan, *Matrix Computations*, 4th ed., §8.5): rotations zero the off-diagonal entries
-/// until their norm is below `1e-15` of the matrix norm. `values[i]` belongs to column `i` of
-/// `vectors` (row-major `n × n`). Unsorted.
-///
-/// Complexity: `O(n³)` per sweep; a handful of sweeps (quadratic convergence).
-struct SymmetricEigen {
-  var a: [Double]
-  let n: Int
-  var vectors: [Double]
-  var values: [Double]
-
-  init(matrix: [Double], n: Int) {
-    a = matrix
-    self.n = n
-    vectors = [Double](repeating: 0, count: n * n)
-    for i in 0..<n { vectors[i * n + i] = 1 }
-    values = [Double](repeating: 0, count: n)
-  }
-
-  mutating func solve(maxSweeps: Int = 60) {
-    var total = 0.0
-    for v in a { total += v * v }
-    let tol = 1e-30 * Swift.max(total, 1e-300)
-    for _ in 0..<maxSweeps {
-      var off = 0.0
-      for p in 0..<n { for q in (p + 1)..<Swift.max(p + 1, n) { off += a[p * n + q] * a[p * n + q] } }
-      if off <= tol { break }
-      for p in 0..<(n - 1) {
-        for q in (p + 1)..<n {
-          let apq = a[p * n + q]
-          if apq == 0 { continue }
-          let app = a[p * n + p], aqq = a[q * n + q]
-          let theta = (aqq - app) / (2 * apq)
-          let t = (theta >= 0 ? 1 : -1) / (Swift.abs(theta) + (theta * theta + 1).squareRoot())
-          let cs = 1 / (t * t + 1).squareRoot()
-          let sn = t * cs
-          // A ← Jᵀ A J on rows/columns p and q.
-          for k in 0..<n {
-            let akp = a[k * n + p], akq = a[k * n + q]
-            a[k * n + p] = cs * akp - sn * akq
-            a[k * n + q] = sn * akp + cs * akq
-          }
-          for k in 0..<n {
-            let apk = a[p * n + k], aqk = a[q * n + k]
-            a[p * n + k] = cs * apk - sn * aqk
-            a[q * n + k] = sn * apk + cs * aqk
-          }
-          for k in 0..<n {
-            let vkp = vectors[k * n + p], vkq = vectors[k * n + q]
-            vectors[k * n + p] = cs * vkp - sn * vkq
-            vectors[k * n + q] = sn * vkp + cs * vkq
-          }
-        }
-      }
-    }
-    for i in 0..<n { values[i] = a[i * n + i] }
   }
 }

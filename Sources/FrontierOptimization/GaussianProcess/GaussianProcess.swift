@@ -66,6 +66,8 @@ struct GaussianProcess: Sendable {
   private(set) var alpha: [Double]
   /// `K⁻¹`, row-major.
   private(set) var kInverse: [Double]
+  /// `L⁻¹` (lower triangular), row-major: the latent variance is `k(x,x) − ‖L⁻¹ k*‖²`.
+  private(set) var lInverse: [Double]
 
   var count: Int { y.count }
 
@@ -80,7 +82,7 @@ struct GaussianProcess: Sendable {
     guard let c = CholeskyFactor(k, n: y.count) else { return nil }
     chol = c
     alpha = c.solve(y)
-    kInverse = c.inverse()
+    (kInverse, lInverse) = c.inverseAndFactorInverse()
   }
 
   /// Squared distance `r²` between row `i` of `a` and `b` (starting at `bOffset`).
@@ -103,15 +105,28 @@ struct GaussianProcess: Sendable {
   }
 
   static func gram(x: [Double], n: Int, dimension: Int, categorical: [Bool], hyper: GPHyperparameters) -> [Double] {
+    var unused: [Double] = []
+    return gram(x: x, n: n, dimension: dimension, categorical: categorical, hyper: hyper, derivative: &unused, wantDerivative: false)
+  }
+
+  /// `K` (row-major) and, when `wantDerivative`, `scale · dM/d(r²)` per pair in `derivative`
+  /// (lower triangle), so the likelihood gradient needs no second pass of `exp`.
+  static func gram(
+    x: [Double], n: Int, dimension: Int, categorical: [Bool], hyper: GPHyperparameters,
+    derivative: inout [Double], wantDerivative: Bool
+  ) -> [Double] {
     var k = [Double](repeating: 0, count: n * n)
+    if wantDerivative { derivative = [Double](repeating: 0, count: n * n) }
     x.withUnsafeBufferPointer { xb in
       for i in 0..<n {
         k[i * n + i] = hyper.scale + hyper.noise
         for j in 0..<i {
           let r2 = Self.r2(xb, i, xb, j, dimension: dimension, categorical: categorical, ils: hyper.inverseSquaredLengthscales)
-          let v = hyper.scale * matern52(r2: r2).value
+          let m = matern52(r2: r2)
+          let v = hyper.scale * m.value
           k[i * n + j] = v
           k[j * n + i] = v
+          if wantDerivative { derivative[i * n + j] = hyper.scale * m.derivative }
         }
       }
     }
@@ -146,7 +161,8 @@ struct GaussianProcess: Sendable {
     let h = GPHyperparameters(packed: t)
     let n = y.count
     for i in 0..<g.count { g[i] = 0 }
-    let k = gram(x: x, n: n, dimension: dimension, categorical: categorical, hyper: h)
+    var dm: [Double] = []
+    let k = gram(x: x, n: n, dimension: dimension, categorical: categorical, hyper: h, derivative: &dm, wantDerivative: true)
     guard let c = CholeskyFactor(k, n: n) else { return .infinity }
     let a = c.solve(y)
     var fit = 0.0
@@ -164,18 +180,9 @@ struct GaussianProcess: Sendable {
         gNoise += 0.5 * wii
         for j in 0..<i {
           let w = a[i] * a[j] - kinv[i * n + j]  // symmetric: counted twice below
-          var r2 = 0.0
-          for dd in 0..<d {
-            let u = xb[i * d + dd], v = xb[j * d + dd]
-            if categorical[dd] {
-              if u != v { r2 += h.inverseSquaredLengthscales[dd] }
-            } else {
-              r2 += h.inverseSquaredLengthscales[dd] * (u - v) * (u - v)
-            }
-          }
-          let m = matern52(r2: r2)
-          gScale += w * h.scale * m.value
-          let coef = w * h.scale * m.derivative
+          // ∂K_ij/∂log scale = K_ij off the diagonal.
+          gScale += w * k[i * n + j]
+          let coef = w * dm[i * n + j]
           for dd in 0..<d {
             let u = xb[i * d + dd], v = xb[j * d + dd]
             let delta2 = categorical[dd] ? (u != v ? 1.0 : 0.0) : (u - v) * (u - v)
@@ -196,9 +203,11 @@ struct GaussianProcess: Sendable {
   /// no kernel matrix can be factored. `O(iterations · (n³ + n² d))`.
   static func fit(
     x: [Double], y: [Double], dimension: Int, categorical: [Bool], start: GPHyperparameters,
-    maxIterations: Int = 50
+    maxIterations: Int
   ) -> GaussianProcess? {
-    let result = minimizeLBFGS(start.packed, maxIterations: maxIterations, gradientTolerance: 1e-3) { t, g in
+    let result = minimizeLBFGS(
+      start.packed, maxIterations: maxIterations, gradientTolerance: 1e-2, relativeDecreaseTolerance: 1e-7
+    ) { t, g in
       negativeObjective(t, x: x, y: y, dimension: dimension, categorical: categorical, gradient: &g)
     }
     let h = result.value.isFinite ? GPHyperparameters(packed: result.x) : start
@@ -220,13 +229,32 @@ struct GaussianProcess: Sendable {
     }
   }
 
-  /// Posterior mean and latent variance at `point`. `O(n² + n d)`.
+  /// Posterior mean and latent variance at `point`. `O(n²/2 + n d)`.
   func posterior(_ point: [Double]) -> (mean: Double, variance: Double) {
-    var k = [Double](repeating: 0, count: count), dk = k, beta = k
-    return posterior(point, k: &k, dk: &dk, beta: &beta)
+    var k = [Double](repeating: 0, count: count), dk = k
+    return posterior(point, k: &k, dk: &dk)
   }
 
-  /// Posterior with caller-provided scratch (`k*`, `dk*/dr²`, `K⁻¹k*` are left in them).
+  /// Posterior mean and latent variance with caller-provided scratch for `k*` and
+  /// `dk*/dr²`: the variance as `k(x,x) − ‖L⁻¹ k*‖²` (half the work of `k*ᵀ K⁻¹ k*`).
+  func posterior(_ point: [Double], k: inout [Double], dk: inout [Double]) -> (mean: Double, variance: Double) {
+    let n = count
+    kernelRow(point, into: &k, derivative: &dk)
+    var mean = 0.0, quad = 0.0
+    lInverse.withUnsafeBufferPointer { m in
+      k.withUnsafeBufferPointer { kb in
+        for i in 0..<n {
+          let v = dot(m.baseAddress! + i * n, kb.baseAddress!, i + 1)
+          quad += v * v
+        }
+      }
+    }
+    for i in 0..<n { mean += k[i] * alpha[i] }
+    return (mean, Swift.max(hyper.scale - quad, 1e-12 * hyper.scale))
+  }
+
+  /// Posterior with caller-provided scratch (`k*`, `dk*/dr²`, `K⁻¹k*` are left in them),
+  /// for the gradient of the acquisition. `O(n² + n d)`.
   func posterior(_ point: [Double], k: inout [Double], dk: inout [Double], beta: inout [Double]) -> (mean: Double, variance: Double) {
     let n = count
     kernelRow(point, into: &k, derivative: &dk)
@@ -234,9 +262,7 @@ struct GaussianProcess: Sendable {
     kInverse.withUnsafeBufferPointer { kinv in
       k.withUnsafeBufferPointer { kb in
         for i in 0..<n {
-          var s = 0.0
-          let row = i * n
-          for j in 0..<n { s += kinv[row + j] * kb[j] }
+          let s = dot(kinv.baseAddress! + i * n, kb.baseAddress!, n)
           beta[i] = s
           quad += kb[i] * s
         }

@@ -4,10 +4,13 @@
 /// hyperparameters and to polish the acquisition function.
 ///
 /// `evaluate(x, &gradient)` returns `f(x)` and writes `∇f(x)`. Stops after `maxIterations`,
-/// when `‖∇f‖∞ < gradientTolerance`, or when the line search makes no progress. Returns the
+/// when `‖∇f‖∞ < gradientTolerance`, when a step decreases `f` by at most
+/// `relativeDecreaseTolerance · max(1, |f|)` (SciPy's `ftol` test), or when the line search
+/// makes no progress. Returns the
 /// best point seen and its value. Complexity: `O(m n)` per iteration besides evaluations.
 func minimizeLBFGS(
   _ x0: [Double], maxIterations: Int, memory: Int = 8, gradientTolerance: Double = 1e-5,
+  relativeDecreaseTolerance: Double = 1e-12,
   _ evaluate: (_ x: [Double], _ gradient: inout [Double]) -> Double
 ) -> (x: [Double], value: Double) {
   let n = x0.count
@@ -98,7 +101,7 @@ func minimizeLBFGS(
         rhoList.removeFirst()
       }
     }
-    if decrease <= 1e-12 * Swift.max(1, Swift.abs(f)) { break }
+    if decrease <= relativeDecreaseTolerance * Swift.max(1, Swift.abs(f)) { break }
   }
   return (x, f)
 }

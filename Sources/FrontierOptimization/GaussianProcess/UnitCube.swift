@@ -67,27 +67,3 @@ struct UnitCubeEncoding: Sendable {
     return d.distribution.value(fromInternal: d.log ? Double.exp(t) : t)
   }
 }
-
-/// A value drawn uniformly from `distribution` (log-uniform when `log`; uniform over the grid
-/// for ints, stepped floats and categoricals).
-func uniformValue(_ distribution: Distribution, using rng: inout some RandomNumberGenerator) -> ParameterValue {
-  switch distribution {
-  case .float(let low, let high, let log, let step):
-    if let step, let n = distribution.cardinality {
-      return distribution.value(fromInternal: low + Double(Int.random(in: 0..<n, using: &rng)) * step)
-    }
-    if low == high { return .float(low) }
-    if log { return distribution.value(fromInternal: Double.exp(Double.random(in: Double.log(low)...Double.log(high), using: &rng))) }
-    return .float(Double.random(in: low...high, using: &rng))
-  case .int(let low, let high, let log, let step):
-    if log {
-      let t = Double.random(in: Double.log(Double(low) - 0.5)...Double.log(Double(high) + 0.5), using: &rng)
-      return distribution.value(fromInternal: Double.exp(t))
-    }
-    return .int(low + step * Int.random(in: 0...((high - low) / step), using: &rng))
-  case .categorical(let choices):
-    return choices[Int.random(in: 0..<choices.count, using: &rng)]
-  case .fixed(let v):
-    return v
-  }
-}

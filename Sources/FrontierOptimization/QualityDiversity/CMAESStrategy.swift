@@ -62,96 +62,11 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
     }
   }
 
-  /// Eigendecomposition of C warm-started from the current eigenbasis B: Jacobi sweeps on the
-  /// nearly diagonal `Bᵀ C B` (a few sweeps instead of many from scratch), then `B ← B V`.
-  /// O(n³) with a small constant.
+  /// Eigendecomposition of C (``SymmetricEigen``: Householder tridiagonalisation, implicit QR
+  /// with Wilkinson shifts, buffers reused across calls) into the strategy's B and D.
+  /// - Complexity: `O(n³)`.
   mutating func refreshEigen() {
-    let n = dimension
-    // M = Bᵀ (C B), symmetrised.
-    let cb = Self.multiply(es.c, es.b, n)
-    var bt = [Double](repeating: 0, count: n * n)
-    for i in 0..<n { for j in 0..<n { bt[j * n + i] = es.b[i * n + j] } }
-    var m = Self.multiply(bt, cb, n)
-    for i in 0..<n {
-      for j in 0..<i {
-        let v = 0.5 * (m[i * n + j] + m[j * n + i])
-        m[i * n + j] = v
-        m[j * n + i] = v
-      }
-    }
-    var vt = [Double](repeating: 0, count: n * n)  // eigenvectors of M as rows
-    for i in 0..<n { vt[i * n + i] = 1 }
-    Self.jacobi(&m, &vt, n)
-    var v = [Double](repeating: 0, count: n * n)
-    for i in 0..<n { for j in 0..<n { v[j * n + i] = vt[i * n + j] } }
-    es.b = Self.multiply(es.b, v, n)
-    for i in 0..<n { es.d[i] = max(m[i * n + i], 1e-300).squareRoot() }
-    es.eigenGeneration = es.generation
-  }
-
-  /// Cyclic Jacobi (Rutishauser's rotation formulas) on a symmetric row-major matrix `a`,
-  /// accumulating the rotations into the rows of `vt`. Suited to nearly diagonal input (a
-  /// warm start): rotations are skipped when `|a_pq|` is negligible against the diagonal, and
-  /// the sweeps stop when none is left. Row updates are contiguous. O(n³) per sweep.
-  static func jacobi(_ a: inout [Double], _ vt: inout [Double], _ n: Int, maxSweeps: Int = 30) {
-    a.withUnsafeMutableBufferPointer { ab in
-      vt.withUnsafeMutableBufferPointer { vb in
-        let a = ab.baseAddress!, v = vb.baseAddress!
-        for _ in 0..<maxSweeps {
-          var rotated = false
-          for p in 0..<(n - 1) {
-            for q in (p + 1)..<n {
-              let apq = a[p * n + q]
-              let app = a[p * n + p], aqq = a[q * n + q]
-              if abs(apq) <= 1e-15 * (abs(app) * abs(aqq)).squareRoot() || apq == 0 { continue }
-              rotated = true
-              let theta = (aqq - app) / (2 * apq)
-              let t = (theta >= 0 ? 1.0 : -1.0) / (abs(theta) + (theta * theta + 1).squareRoot())
-              let c = 1 / (t * t + 1).squareRoot()
-              let s = t * c
-              // Rows p and q (contiguous), then mirror into columns p and q.
-              for k in 0..<n {
-                let akp = a[p * n + k], akq = a[q * n + k]
-                a[p * n + k] = c * akp - s * akq
-                a[q * n + k] = s * akp + c * akq
-              }
-              for k in 0..<n {
-                a[k * n + p] = a[p * n + k]
-                a[k * n + q] = a[q * n + k]
-              }
-              a[p * n + p] = app - t * apq
-              a[q * n + q] = aqq + t * apq
-              a[p * n + q] = 0
-              a[q * n + p] = 0
-              for k in 0..<n {
-                let vp = v[p * n + k], vq = v[q * n + k]
-                v[p * n + k] = c * vp - s * vq
-                v[q * n + k] = s * vp + c * vq
-              }
-            }
-          }
-          if !rotated { break }
-        }
-      }
-    }
-  }
-
-  /// `x · y` for row-major `n × n` matrices (i-k-j order: contiguous inner loop).
-  static func multiply(_ x: [Double], _ y: [Double], _ n: Int) -> [Double] {
-    var out = [Double](repeating: 0, count: n * n)
-    x.withUnsafeBufferPointer { x in
-      y.withUnsafeBufferPointer { y in
-        out.withUnsafeMutableBufferPointer { o in
-          for i in 0..<n {
-            for k in 0..<n {
-              let xik = x[i * n + k]
-              for j in 0..<n { o[i * n + j] += xik * y[k * n + j] }
-            }
-          }
-        }
-      }
-    }
-    return out
+    es.refreshEigen()
   }
 
   public var hasConverged: Bool { es.stopReason != nil }

@@ -93,7 +93,7 @@ public struct CMAESSampler: Sampler {
   public mutating func ask(_ count: Int, in space: SearchSpace, history: StudyHistory) -> [Proposal] {
     let enc = UnitCubeEncoding(space: space, includeConditional: false)
     guard enc.count > 0 else {
-      return (0..<count).map { _ in Proposal(space.makePoint { uniformValue($0.distribution, using: &rng) }) }
+      return (0..<count).map { _ in Proposal(space.makePoint { $0.distribution.sample(unit: rng.unitDouble()) }) }
     }
     var (es, settings, generation) = rebuild(enc: enc, history: history)
     var out: [Proposal] = []
@@ -102,7 +102,7 @@ public struct CMAESSampler: Sampler {
       es.sampleOne(into: &x, using: &rng)
       var decoded: [String: ParameterValue] = [:]
       for k in 0..<enc.count { decoded[enc.dimensions[k].name] = enc.decode(x[k], k) }
-      let point = space.makePoint { p in decoded[p.name] ?? uniformValue(p.distribution, using: &rng) }
+      let point = space.makePoint { p in decoded[p.name] ?? p.distribution.sample(unit: rng.unitDouble()) }
       out.append(Proposal(point, systemAttributes: settings.attributes(generation: generation)))
     }
     return out
@@ -111,7 +111,7 @@ public struct CMAESSampler: Sampler {
   public mutating func sampleIndependent(
     _ parameter: ParameterSpec, point: Parameters, history: StudyHistory
   ) -> ParameterValue {
-    uniformValue(parameter.distribution, using: &rng)
+    parameter.distribution.sample(unit: rng.unitDouble())
   }
 
   func defaultPopulation(_ n: Int) -> Int { populationSize ?? (4 + Int(3 * Double.log(Double(n)))) }

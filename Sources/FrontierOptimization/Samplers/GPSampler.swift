@@ -40,6 +40,10 @@ public struct GPSampler: Sampler {
   public var candidateCount: Int
   /// Local searches started from the best candidates.
   public var localSearchStarts: Int
+  /// L-BFGS iterations of the hyperparameter fit when it starts from the previous ask's
+  /// fit (50 for a cold start): the optimum moves little between asks, so a few steps per
+  /// ask track it and keep the cost per ask low.
+  public var warmFitIterations: Int = 10
   var rng: Xoshiro256StarStar
   var cachedHyper: GPHyperparameters?
 
@@ -54,7 +58,7 @@ public struct GPSampler: Sampler {
   public mutating func sampleIndependent(
     _ parameter: ParameterSpec, point: Parameters, history: StudyHistory
   ) -> ParameterValue {
-    uniformValue(parameter.distribution, using: &rng)
+    parameter.distribution.sample(unit: rng.unitDouble())
   }
 
   public mutating func ask(_ count: Int, in space: SearchSpace, history: StudyHistory) -> [Proposal] {
@@ -71,7 +75,7 @@ public struct GPSampler: Sampler {
       }
     }
     guard layout.dimension > 0, losses.count >= startupTrials else {
-      return (0..<count).map { _ in Proposal(space.makePoint { uniformValue($0.distribution, using: &rng) }) }
+      return (0..<count).map { _ in Proposal(space.makePoint { $0.distribution.sample(unit: rng.unitDouble()) }) }
     }
     // Standardised scores (maximised).
     let mean = losses.reduce(0, +) / Double(losses.count)
@@ -80,9 +84,13 @@ public struct GPSampler: Sampler {
     sd = Swift.max((sd / Double(losses.count)).squareRoot(), 1e-12)
     var ys = losses.map { -($0 - mean) / sd }
     let d = layout.dimension
-    let start = cachedHyper.flatMap { $0.inverseSquaredLengthscales.count == d ? $0 : nil } ?? .initial(dimension: d)
-    guard var gp = GaussianProcess.fit(x: xs, y: ys, dimension: d, categorical: layout.categorical, start: start) else {
-      return (0..<count).map { _ in Proposal(space.makePoint { uniformValue($0.distribution, using: &rng) }) }
+    let warm = cachedHyper.flatMap { $0.inverseSquaredLengthscales.count == d ? $0 : nil }
+    guard
+      var gp = GaussianProcess.fit(
+        x: xs, y: ys, dimension: d, categorical: layout.categorical, start: warm ?? .initial(dimension: d),
+        maxIterations: warm == nil ? 50 : warmFitIterations)
+    else {
+      return (0..<count).map { _ in Proposal(space.makePoint { $0.distribution.sample(unit: rng.unitDouble()) }) }
     }
     cachedHyper = gp.hyper
     let best = ys.max() ?? 0
@@ -115,7 +123,7 @@ public struct GPSampler: Sampler {
     let d = layout.dimension, n = gp.count
     var k = [Double](repeating: 0, count: n), dk = k, beta = k
     func score(_ x: [Double]) -> Double {
-      let p = gp.posterior(x, k: &k, dk: &dk, beta: &beta)
+      let p = gp.posterior(x, k: &k, dk: &dk)
       return logExpectedImprovement(mean: p.mean, variance: p.variance, best: best).value
     }
     // Random candidates; keep the best few.
@@ -184,7 +192,7 @@ public struct GPSampler: Sampler {
     }
     for (m, dim) in free.enumerated() { point[dim] = 0.5 + 0.5 * Double.sin(result.x[m]) }
     layout.canonicalize(&point)
-    let p = gp.posterior(point, k: &k, dk: &dk, beta: &beta)
+    let p = gp.posterior(point, k: &k, dk: &dk)
     let s = logExpectedImprovement(mean: p.mean, variance: p.variance, best: best).value
     return s > s0 ? (s, point) : (s0, x0)
   }
