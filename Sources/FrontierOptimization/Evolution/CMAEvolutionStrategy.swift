@@ -319,10 +319,7 @@ public struct CMAEvolutionStrategy: Sendable {
           mean.withUnsafeBufferPointer { mp in
             x.withUnsafeMutableBufferPointer { xp in
               for i in 0..<n {
-                let row = bp.baseAddress! + i * n
-                var s = 0.0
-                for j in 0..<n { s += row[j] * zp[j] }
-                xp[i] = mp[i] + sigma * s
+                xp[i] = mp[i] + sigma * dot(bp.baseAddress! + i * n, zp.baseAddress!, n)
               }
             }
           }
@@ -423,12 +420,7 @@ public struct CMAEvolutionStrategy: Sendable {
             invSqrtYw.withUnsafeMutableBufferPointer { op in
               let b = bp.baseAddress!, t = tp.baseAddress!
               Self.invSqrtD(b, dp.baseAddress!, vp.baseAddress!, t, n)
-              for i in 0..<n {
-                let row = b + i * n
-                var s = 0.0
-                for j in 0..<n { s += row[j] * t[j] }
-                op[i] = s
-              }
+              for i in 0..<n { op[i] = dot(b + i * n, t, n) }
             }
           }
         }

@@ -150,9 +150,7 @@ struct SymmetricEigen: Sendable {
       let b = bt[k]
       for i in (k + 1)..<n {
         let row = z + i * n + k + 1
-        var s = 0.0
-        for j in 0..<m { s += row[j] * v[j] }
-        s *= b
+        let s = b * dot(row, v, m)
         if s == 0 { continue }
         for j in 0..<m { row[j] -= s * v[j] }
       }
@@ -188,12 +186,12 @@ struct SymmetricEigen: Sendable {
       // Wilkinson shift: the eigenvalue of the trailing 2 × 2 block nearer to d[h].
       let bq = e[h - 1]
       let delta = 0.5 * (d[h - 1] - d[h])
-      let root = Double.hypot(delta, bq)
+      let root = Self.norm2(delta, bq)
       let mu = d[h] - bq * bq / (delta + (delta >= 0 ? root : -root))
       var x = d[l] - mu
       var y = e[l]
       for k in l..<h {
-        let r = Double.hypot(x, y)
+        let r = Self.norm2(x, y)
         let c: Double, s: Double
         if r == 0 {
           c = 1
@@ -223,6 +221,15 @@ struct SymmetricEigen: Sendable {
       }
     }
     return true
+  }
+
+  /// `√(x² + y²)`: the direct formula, falling back to `hypot` only when it under- or
+  /// overflows (libm's `hypot` is several times slower and sits in the rotation loop).
+  @inline(__always)
+  static func norm2(_ x: Double, _ y: Double) -> Double {
+    let r = (x * x + y * y).squareRoot()
+    if r.isNormal && r < 1e150 && r > 1e-150 { return r }
+    return Double.hypot(x, y)
   }
 
   /// Writes the eigenvectors as the *columns* of the row-major `n × n` matrix `b`.
