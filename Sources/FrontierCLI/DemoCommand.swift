@@ -29,7 +29,7 @@ struct Demo: AsyncParsableCommand {
 
   func run() async throws {
     let started = ContinuousClock.now
-    Console.line("Frontier demo — state-space search on bundled benchmark data")
+    Console.line("Frontier demo — state-space search, planning, vector search, quality diversity and studies on bundled data")
     Console.line("")
     try slidingTiles()
     try await DemoSections.extra(quick: quick)
@@ -92,6 +92,8 @@ enum DemoSections {
     try planning(quick: quick)
     Console.line("")
     try vectors(quick: quick)
+    Console.line("")
+    try qualityDiversity(quick: quick)
   }
 
   static func planning(quick: Bool) throws {

@@ -11,7 +11,7 @@ enum DemoStudy {
     let budget = quick ? 30 : 60
     let seeds: [UInt64] = quick ? [0, 1] : [0, 1, 2]
     Console.line(
-      "5. Hyperparameter search: the mixed_hpo benchmark (\(problem.space.count) parameters, conditional), "
+      "7. Hyperparameter search: the mixed_hpo benchmark (\(problem.space.count) parameters, conditional), "
         + "\(budget) trials per study, in-memory studies")
     for name in [TuneSamplerName.random, .tpe] {
       var bests: [Double] = []
