@@ -12,10 +12,12 @@ import RealModule
 /// analytic gradients, warm-started from the previous fit. Cholesky with growing jitter.
 ///
 /// **Acquisition.** Log expected improvement (Ament et al., NeurIPS 2023), computed stably
-/// far below the incumbent. Maximised by `candidateCount` uniform random candidates (ints
-/// and steps snapped, categoricals drawn), then local search from the best
-/// `localSearchStarts` of them and from the best observed point: L-BFGS over the numeric
-/// coordinates through `u = ½ + ½ sin v` (keeps `[0, 1]` without projection), snapping, and a
+/// far below the incumbent. Maximised as Optuna's `optimize_acqf_mixed`: `candidateCount`
+/// (2,048) scrambled Sobol candidates (ints and steps snapped, categoricals as indices), then
+/// local search from the best candidate, from `localSearchStarts − 2` more drawn by a roulette
+/// wheel weighted by expected improvement, and from the best observed point: L-BFGS over the
+/// numeric coordinates through `u = ½ + ½ sin(ℓ w)` (keeps `[0, 1]` without projection;
+/// scaled by the lengthscale `ℓ` as Optuna preconditions), snapping, and a
 /// pass trying every choice of each categorical.
 ///
 /// **Mixed and conditional spaces.** Int and stepped dimensions are optimised relaxed and
@@ -41,13 +43,20 @@ public struct GPSampler: Sampler {
   /// Local searches started from the best candidates.
   public var localSearchStarts: Int
   /// L-BFGS iterations of the hyperparameter fit when it starts from the previous ask's
-  /// fit (50 for a cold start): the optimum moves little between asks, so a few steps per
-  /// ask track it and keep the cost per ask low.
-  public var warmFitIterations: Int = 10
+  /// fit. The fit stops earlier once the gradient is below 10⁻² (Optuna's tolerance), which
+  /// from a warm start takes a few dozen steps; capping it much lower (10 was tried) leaves
+  /// the lengthscales stale and the sampler stuck in local minima (hartmann6).
+  public var warmFitIterations: Int = 200
+  /// L-BFGS iterations of the hyperparameter fit from the default start (first fit).
+  public var coldFitIterations: Int = 50
+  /// Whether each fit starts from the previous ask's hyperparameters (else from the default).
+  public var warmStartFit: Bool = true
+  /// L-BFGS iterations of each local search of the acquisition function.
+  public var localSearchIterations: Int = 100
   var rng: Xoshiro256StarStar
   var cachedHyper: GPHyperparameters?
 
-  public init(seed: UInt64 = 0, startupTrials: Int = 10, candidateCount: Int = 1024, localSearchStarts: Int = 4) {
+  public init(seed: UInt64 = 0, startupTrials: Int = 10, candidateCount: Int = 2048, localSearchStarts: Int = 10) {
     self.seed = seed
     self.startupTrials = Swift.max(1, startupTrials)
     self.candidateCount = Swift.max(1, candidateCount)
@@ -84,11 +93,11 @@ public struct GPSampler: Sampler {
     sd = Swift.max((sd / Double(losses.count)).squareRoot(), 1e-12)
     var ys = losses.map { -($0 - mean) / sd }
     let d = layout.dimension
-    let warm = cachedHyper.flatMap { $0.inverseSquaredLengthscales.count == d ? $0 : nil }
+    let warm = warmStartFit ? cachedHyper.flatMap { $0.inverseSquaredLengthscales.count == d ? $0 : nil } : nil
     guard
       var gp = GaussianProcess.fit(
         x: xs, y: ys, dimension: d, categorical: layout.categorical, start: warm ?? .initial(dimension: d),
-        maxIterations: warm == nil ? 50 : warmFitIterations)
+        maxIterations: warm == nil ? coldFitIterations : warmFitIterations)
     else {
       return (0..<count).map { _ in Proposal(space.makePoint { $0.distribution.sample(unit: rng.unitDouble()) }) }
     }
@@ -119,6 +128,12 @@ public struct GPSampler: Sampler {
   }
 
   /// Maximises log EI; returns the encoded, canonical point.
+  ///
+  /// As Optuna's `optimize_acqf_mixed`: `candidateCount` scrambled Sobol candidates; local
+  /// search from the best of them, from `localSearchStarts − 2` more drawn without replacement
+  /// with probability proportional to their expected improvement (roulette wheel, so the
+  /// starts spread over the promising basins instead of crowding around one), and from the
+  /// best observed point.
   mutating func optimizeAcquisition(_ gp: GaussianProcess, layout: GPLayout, best: Double, incumbent: [Double]) -> [Double] {
     let d = layout.dimension, n = gp.count
     var k = [Double](repeating: 0, count: n), dk = k, beta = k
@@ -126,21 +141,39 @@ public struct GPSampler: Sampler {
       let p = gp.posterior(x, k: &k, dk: &dk)
       return logExpectedImprovement(mean: p.mean, variance: p.variance, best: best).value
     }
-    // Random candidates; keep the best few.
-    var top: [(Double, [Double])] = []
+    let sobol = SobolSequence(dimension: d, scrambleSeed: rng.next())
+    var candidates = [Double](repeating: 0, count: candidateCount * d)
+    var scores = [Double](repeating: -.infinity, count: candidateCount)
     var x = [Double](repeating: 0, count: d)
-    for _ in 0..<candidateCount {
-      layout.randomPoint(&x, using: &rng)
-      let s = score(x)
-      if top.count < localSearchStarts + 1 || s > top[top.count - 1].0 {
-        top.append((s, x))
-        top.sort { $0.0 > $1.0 }
-        if top.count > localSearchStarts + 1 { top.removeLast() }
-      }
+    var bestIndex = 0
+    for c in 0..<candidateCount {
+      sobol.point(c, into: &x)
+      layout.fromUnit(&x)
+      scores[c] = score(x)
+      for j in 0..<d { candidates[c * d + j] = x[j] }
+      if scores[c] > scores[bestIndex] { bestIndex = c }
     }
-    var starts = Array(top.prefix(localSearchStarts))
+    func row(_ c: Int) -> [Double] { Array(candidates[(c * d)..<((c + 1) * d)]) }
+    var starts: [(Double, [Double])] = [(scores[bestIndex], row(bestIndex))]
+    // Roulette wheel over the rest, weights exp(log EI − max), without replacement.
+    var weights = scores.map { $0.isFinite ? Double.exp($0 - scores[bestIndex]) : 0 }
+    weights[bestIndex] = 0
+    for _ in 0..<Swift.max(0, localSearchStarts - 2) {
+      let total = weights.reduce(0, +)
+      guard total > 0, total.isFinite else { break }
+      var r = rng.unitDouble() * total
+      var chosen = -1
+      for c in 0..<candidateCount where weights[c] > 0 {
+        chosen = c
+        r -= weights[c]
+        if r <= 0 { break }
+      }
+      guard chosen >= 0 else { break }
+      weights[chosen] = 0
+      starts.append((scores[chosen], row(chosen)))
+    }
     starts.append((score(incumbent), incumbent))
-    var bestPoint = top.first ?? starts[0]
+    var bestPoint = starts[0]
     for (s0, x0) in starts {
       var (s, xl) = localSearch(gp, layout: layout, best: best, from: x0, score: s0, k: &k, dk: &dk, beta: &beta)
       // Categorical pass: try every choice of each active categorical dimension.
@@ -173,10 +206,13 @@ public struct GPSampler: Sampler {
     let n = gp.count, d = layout.dimension
     let ils = gp.hyper.inverseSquaredLengthscales
     var point = x0
-    let v0 = free.map { Double.asin(Swift.min(Swift.max(2 * x0[$0] - 1, -1), 1)) }
+    // Preconditioning (as Optuna's): optimise w = v / ℓ with ℓ the lengthscale, so every
+    // coordinate moves the kernel by a comparable amount per unit step.
+    let ell = free.map { 1 / Swift.max(ils[$0], 1e-12).squareRoot() }
+    let v0 = free.enumerated().map { m, dim in Double.asin(Swift.min(Swift.max(2 * x0[dim] - 1, -1), 1)) / ell[m] }
     var kk = k, dkk = dk, bb = beta
-    let result = minimizeLBFGS(v0, maxIterations: 25, gradientTolerance: 1e-6) { v, g in
-      for (m, dim) in free.enumerated() { point[dim] = 0.5 + 0.5 * Double.sin(v[m]) }
+    let result = minimizeLBFGS(v0, maxIterations: localSearchIterations, gradientTolerance: 1e-4) { w, g in
+      for (m, dim) in free.enumerated() { point[dim] = 0.5 + 0.5 * Double.sin(w[m] * ell[m]) }
       let p = gp.posterior(point, k: &kk, dk: &dkk, beta: &bb)
       let ei = logExpectedImprovement(mean: p.mean, variance: p.variance, best: best)
       for (m, dim) in free.enumerated() {
@@ -186,11 +222,11 @@ public struct GPSampler: Sampler {
             s += (ei.dMean * gp.alpha[i] - 2 * ei.dVariance * bb[i]) * dkk[i] * (point[dim] - xb[i * d + dim])
           }
         }
-        g[m] = -(2 * ils[dim] * s) * 0.5 * Double.cos(v[m])
+        g[m] = -(2 * ils[dim] * s) * 0.5 * Double.cos(w[m] * ell[m]) * ell[m]
       }
       return -ei.value
     }
-    for (m, dim) in free.enumerated() { point[dim] = 0.5 + 0.5 * Double.sin(result.x[m]) }
+    for (m, dim) in free.enumerated() { point[dim] = 0.5 + 0.5 * Double.sin(result.x[m] * ell[m]) }
     layout.canonicalize(&point)
     let p = gp.posterior(point, k: &k, dk: &dk)
     let s = logExpectedImprovement(mean: p.mean, variance: p.variance, best: best).value
@@ -340,6 +376,15 @@ struct GPLayout: Sendable {
     for i in 0..<dimension where !flags[parameterOf[i]] {
       x[i] = categorical[i] ? Self.imputedCategorical : Self.imputedNumeric
     }
+  }
+
+  /// Turns a point of the unit cube (a quasi-random draw) into a canonical point:
+  /// categorical coordinates become choice indices, discrete ones snap, inactive ones impute.
+  func fromUnit(_ x: inout [Double]) {
+    for i in 0..<dimension {
+      if case .categorical(let c) = kinds[i] { x[i] = Double(Swift.min(Int(x[i] * Double(c.count)), c.count - 1)) }
+    }
+    canonicalize(&x)
   }
 
   /// A uniform random canonical point.
