@@ -22,6 +22,11 @@ struct IndexCommand: AsyncParsableCommand {
         frontier index build --vectors base.fvecs --attributes attrs.ivecs --attribute-names lex,pos,value \\
           --metric ip --M 16 --ef-construction 200 --out wn.idx
         frontier index search --index wn.idx --queries query.fvecs --k 10 --ef 64 --filter 'lex == 3'
+        frontier index build --vectors base.fvecs --attributes attrs.csv --metric ip --out shop.idx
+        frontier index search --index shop.idx --queries query.fvecs --k 10 --filter 'price < 2.5 && cat in {1, 3}'
+      An attribute CSV starts with a header naming the columns, e.g. `cat,price:float`; a column
+      is float when its name ends in `:float` or any of its values has a decimal point or an
+      exponent, else integer.
       """,
     subcommands: [IndexBuild.self, IndexSearch.self])
 }
@@ -97,8 +102,8 @@ struct IndexBuild: AsyncParsableCommand {
   static let configuration = CommandConfiguration(commandName: "build", abstract: "Build an HNSW index from a vector file.")
 
   @Option(help: "Vectors (.fvecs, .bvecs, .npy float32 2-D, .csv).") var vectors: String
-  @Option(help: "Integer attributes per vector (.ivecs, one row per vector).") var attributes: String?
-  @Option(help: "Comma-separated attribute names (default: a0,a1,...).") var attributeNames: String?
+  @Option(help: "Attributes per vector, one row per vector: .ivecs (integer columns) or .csv with a header (`name` or `name:float`; float when a value has a decimal point).") var attributes: String?
+  @Option(help: "Comma-separated attribute names (default: the CSV header, or a0,a1,... for .ivecs).") var attributeNames: String?
   @Option(help: "Metric: l2, ip or cosine.") var metric: MetricName = .l2
   @Option(name: .customLong("M"), help: "Links per node (level 0 keeps 2M).") var M = 16
   @Option(help: "Beam width while building.") var efConstruction = 200
@@ -116,20 +121,17 @@ struct IndexBuild: AsyncParsableCommand {
     let data = try readVectors(vectors)
     guard data.rows > 0 else { throw ValidationError("\(vectors): no vectors") }
     var attrs: IntMatrix? = nil
-    var names: [String] = []
+    var columns: [AttributeColumn] = []
     if let a = attributes {
-      let m = try VectorFiles.readIvecs(a)
-      guard m.rows == data.rows else {
-        throw ValidationError("\(a): \(m.rows) attribute rows, but \(vectors) has \(data.rows) vectors")
+      let t = try VectorFiles.readAttributes(a, names: attributeNames.map { $0.split(separator: ",").map(String.init) })
+      guard t.rows == data.rows else {
+        throw ValidationError("\(a): \(t.rows) attribute rows, but \(vectors) has \(data.rows) vectors")
       }
-      attrs = m
-      names = attributeNames.map { $0.split(separator: ",").map(String.init) } ?? (0..<m.dimension).map { "a\($0)" }
-      guard names.count == m.dimension else {
-        throw ValidationError("--attribute-names gives \(names.count) names, but \(a) has \(m.dimension) columns")
-      }
+      attrs = t.cells
+      columns = t.columns
     }
     var index = HNSWIndex(
-      dimension: data.dimension, metric: metric.metric, attributeNames: names,
+      dimension: data.dimension, metric: metric.metric, attributes: columns,
       parameters: HNSWParameters(M: M, efConstruction: efConstruction, efSearch: efSearch, seed: seed))
     let bar = ProgressBar(total: data.rows, label: "building")
     let w0 = wallSeconds()
@@ -152,7 +154,7 @@ struct IndexSearch: AsyncParsableCommand {
   @Option(help: "Query vectors (.fvecs, .bvecs, .npy, .csv).") var queries: String
   @Option(help: "Neighbours per query.") var k = 10
   @Option(help: "Beam width (default: the index's efSearch).") var ef: Int?
-  @Option(help: "Filter expression, e.g. 'lex == 3 && value < 5000'.") var filter: String?
+  @Option(help: "Filter expression, e.g. 'lex == 3 && value < 5000', or 'price < 2.5' on a float attribute.") var filter: String?
   @Option(help: "Filter strategy: auto, brute-force, graph, post-filter.") var strategy: StrategyName = .auto
   @Flag(help: "One JSON object per query instead of text.") var json = false
   @Option(help: "Search threads (default: all cores).") var threads = ProcessInfo.processInfo.activeProcessorCount

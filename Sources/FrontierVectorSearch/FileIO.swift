@@ -53,3 +53,76 @@ internal enum FileIO {
     }
   }
 }
+
+/// The bytes of a file held for as long as any value refers to them: either a read-only
+/// private memory mapping (`mmap`, unmapped in `deinit`) or, when mapping is off or
+/// impossible, a heap copy read with `fread` (freed in `deinit`).
+///
+/// `@unchecked Sendable`: the bytes are never written after `init` (the mapping is
+/// `PROT_READ`, the heap copy is filled before `init` returns), `base` and `count` are
+/// immutable, and the memory is released only in `deinit`, when no value refers to it. A
+/// mapped file must not be truncated in place while mapped (reading a page beyond the new
+/// end raises SIGBUS); ``FileIO/write(_:_:)`` replaces files by renaming, which is safe.
+internal final class FileBytes: @unchecked Sendable {
+  let base: UnsafeRawPointer
+  let count: Int
+  /// Whether `base` points into a memory mapping (else into a heap copy).
+  let isMapped: Bool
+
+  private init(base: UnsafeRawPointer, count: Int, isMapped: Bool) {
+    self.base = base
+    self.count = count
+    self.isMapped = isMapped
+  }
+
+  deinit {
+    if isMapped {
+      munmap(UnsafeMutableRawPointer(mutating: base), count)
+    } else {
+      base.deallocate()
+    }
+  }
+
+  var buffer: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+
+  /// Maps `path` read-only (`map`) or reads it into memory. Falls back to reading when the
+  /// file cannot be mapped (an empty file, a pipe, a file system without mmap).
+  ///
+  /// - Complexity: mapping is O(1) (pages are read on first touch); reading is O(size).
+  static func open(_ path: String, map: Bool) throws(VectorSearchError) -> FileBytes {
+    let fd = openReadOnly(path)
+    guard fd >= 0 else { throw VectorSearchError(.io, "cannot open for reading: \(FileIO.errnoText())", file: path) }
+    defer { close(fd) }
+    var st = stat()
+    guard fstat(fd, &st) == 0 else { throw VectorSearchError(.io, "cannot stat: \(FileIO.errnoText())", file: path) }
+    let size = Int(st.st_size)
+    if map && size > 0 && (st.st_mode & S_IFMT) == S_IFREG {
+      let p = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0)
+      if let p, p != MAP_FAILED {
+        return FileBytes(base: UnsafeRawPointer(p), count: size, isMapped: true)
+      }
+    }
+    let mem = UnsafeMutableRawPointer.allocate(byteCount: max(size, 1), alignment: 64)
+    var got = 0
+    while got < size {
+      let r = read(fd, mem + got, size - got)
+      if r < 0 && errno == EINTR { continue }
+      guard r > 0 else {
+        let e = r < 0 ? FileIO.errnoText() : "unexpected end of file"
+        mem.deallocate()
+        throw VectorSearchError(.io, "read \(got) of \(size) bytes: \(e)", file: path)
+      }
+      got += r
+    }
+    return FileBytes(base: UnsafeRawPointer(mem), count: size, isMapped: false)
+  }
+
+  /// Hints the kernel about the coming access pattern of a mapping (no-op for heap copies).
+  func advise(_ advice: Int32) {
+    guard isMapped else { return }
+    _ = madvise(UnsafeMutableRawPointer(mutating: base), count, advice)
+  }
+}
+
+/// `open(2)` read-only (a free function: inside ``FileBytes`` the name `open` is the factory).
+private func openReadOnly(_ path: String) -> Int32 { open(path, O_RDONLY | O_CLOEXEC) }

@@ -43,6 +43,7 @@ public struct FlatIndex: VectorIndex {
     _ query: [Float], k: Int, filter: VectorFilter?, parameters: SearchParameters = SearchParameters()
   ) throws -> [Neighbor] {
     try store.checkK(k)
+    try store.checkFilter(filter)
     try store.prepareQuery(query)
     let q = store.queryBuffer
     q.withUnsafeBufferPointer { qp in
@@ -56,6 +57,7 @@ public struct FlatIndex: VectorIndex {
   /// queries.
   public mutating func searchBatch(_ queries: VectorMatrix, k: Int, filter: VectorFilter? = nil) throws -> [[Neighbor]] {
     try store.checkK(k)
+    try store.checkFilter(filter)
     var prepared = ContiguousArray<Float>()
     prepared.reserveCapacity(queries.values.count)
     for i in 0..<queries.rows {

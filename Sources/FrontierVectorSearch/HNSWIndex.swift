@@ -426,7 +426,7 @@ internal struct GraphView {
 internal enum HNSWCore<K: DistanceKernel> {
   @inline(__always)
   static func withView<R>(
-    vectors: ContiguousArray<Float>, dimension: Int, graph g: inout HNSWGraph, _ body: (GraphView) -> R
+    vectors: StoredArray<Float>, dimension: Int, graph g: inout HNSWGraph, _ body: (GraphView) -> R
   ) -> R {
     let s0 = g.stride0
     let su = g.strideU
@@ -621,7 +621,7 @@ internal enum HNSWCore<K: DistanceKernel> {
   }
 
   static func insert(
-    _ node: Int32, level nodeLevel: Int, vectors: ContiguousArray<Float>, dimension: Int, count: Int,
+    _ node: Int32, level nodeLevel: Int, vectors: StoredArray<Float>, dimension: Int, count: Int,
     graph g: inout HNSWGraph, params: HNSWParameters, scratch sc: inout HNSWScratch
   ) {
     let entry = g.entryPoint

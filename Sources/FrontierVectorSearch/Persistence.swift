@@ -1,23 +1,64 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The index file format (little-endian):
 ///
 ///     offset 0   8 bytes  magic "FRNTVIDX"
-///     offset 8   u32      format version (1)
+///     offset 8   u32      format version (2; version 1 is still read)
 ///     offset 12  u32      index kind (1 flat, 2 HNSW)
 ///     offset 16  u64      payload length in bytes
 ///     offset 24  u64      checksum of the payload (see ``checksum64``)
 ///     offset 32  payload  sections written by ``IndexWriter``
+///
+/// Version 2 (float attribute columns, mappable arrays) differs from version 1 in two
+/// places: the vector store writes one u32 kind per attribute after the names (0 integer,
+/// 1 float), and every array is `u64 count`, zero padding up to the next file offset that is
+/// a multiple of 64, then the elements, so a memory-mapped file can be read in place.
+/// Version-1 files have neither; all their attributes are integers.
+///
+/// Loading maps the file read-only (``FileBytes``) and lets the vectors and attribute cells
+/// point into the mapping instead of copying them; the graph and deletion marks are copied
+/// (they are small and the graph is rewritten by insertions). The checksum is still verified
+/// over the whole payload, which reads every page of the file once (the main cost of a
+/// mapped load; the pages stay in the shared page cache). Setting the environment variable
+/// `FRONTIER_INDEX_MMAP=0` reads the file into memory and copies every array instead.
 ///
 /// Loading checks every field before trusting any count in the payload, and validates the
 /// graph (ids in range, degrees within bounds), so a truncated, foreign or corrupt file is
 /// refused with an error and never crashes a later search.
 internal enum IndexFile {
   static let magic: [UInt8] = Array("FRNTVIDX".utf8)
-  static let version: UInt32 = 1
+  /// The version written; every version from 1 up to this one is read.
+  static let version: UInt32 = 2
   static let headerSize = 32
+  /// Arrays of version-2 files start at file offsets that are multiples of this.
+  static let arrayAlignment = 64
 
   enum Kind: UInt32 {
     case flat = 1
     case hnsw = 2
+  }
+
+  /// How ``open(_:expecting:)`` gets at the bytes.
+  enum LoadMode: Sendable {
+    /// Memory-map the file; large arrays point into the mapping.
+    case mapped
+    /// Read the file into memory and copy every array out of it.
+    case copied
+  }
+
+  /// Overrides the load mode for the current task (tests compare both modes).
+  @TaskLocal static var loadModeOverride: LoadMode? = nil
+
+  /// The mode loads use: the task-local override, else `copied` when the environment sets
+  /// `FRONTIER_INDEX_MMAP=0`, else `mapped`.
+  static var loadMode: LoadMode {
+    if let m = loadModeOverride { return m }
+    if let e = getenv("FRONTIER_INDEX_MMAP"), String(cString: e) == "0" { return .copied }
+    return .mapped
   }
 
   static func save(_ payload: IndexWriter, kind: Kind, to path: String) throws(VectorSearchError) {
@@ -30,17 +71,27 @@ internal enum IndexFile {
     try FileIO.write(path, [header.bytes, payload.bytes])
   }
 
-  /// Reads and checks the header; returns a reader over the payload.
+  /// Maps (or reads) the file, checks the header, the length and the checksum; returns a
+  /// reader over the payload.
+  ///
+  /// - Complexity: O(file size) for the checksum.
   static func open(_ path: String, expecting kind: Kind) throws(VectorSearchError) -> IndexReader {
-    let bytes = try FileIO.read(path)
+    let mode = loadMode
+    let data = try FileBytes.open(path, map: mode == .mapped)
+    let size = data.count
     func fail(_ m: String) -> VectorSearchError { VectorSearchError(.corruptIndex, m, file: path) }
-    guard bytes.count >= headerSize else {
-      throw fail("not a Frontier index: \(bytes.count) bytes, shorter than the \(headerSize)-byte header")
+    guard size >= headerSize else {
+      throw fail("not a Frontier index: \(size) bytes, shorter than the \(headerSize)-byte header")
     }
-    guard Array(bytes[0..<8]) == magic else { throw fail("not a Frontier index (wrong magic bytes)") }
-    var r = IndexReader(bytes: bytes, file: path, position: 8)
+    guard Array(UnsafeRawBufferPointer(rebasing: data.buffer[0..<8])) == magic else {
+      throw fail("not a Frontier index (wrong magic bytes)")
+    }
+    var r = IndexReader(data: data, file: path, position: 8, copyArrays: mode == .copied)
     let v = try r.u32()
-    guard v == version else { throw fail("index format version \(v); this build reads version \(version)") }
+    guard v >= 1 && v <= version else {
+      throw fail("index format version \(v); this build reads versions 1 to \(version)")
+    }
+    r.version = v
     let k = try r.u32()
     guard k == kind.rawValue else {
       let name = Kind(rawValue: k).map { "\($0)" } ?? "unknown kind \(k)"
@@ -48,11 +99,13 @@ internal enum IndexFile {
     }
     let length = try r.u64()
     let sum = try r.u64()
-    guard length == UInt64(bytes.count - headerSize) else {
+    guard length == UInt64(size - headerSize) else {
       throw fail(
-        "truncated or padded: header says \(length) payload bytes, file has \(bytes.count - headerSize)")
+        "truncated or padded: header says \(length) payload bytes, file has \(size - headerSize)")
     }
-    let actual = bytes.withUnsafeBytes { checksum64(UnsafeRawBufferPointer(rebasing: $0[headerSize...])) }
+    data.advise(MADV_SEQUENTIAL)
+    let actual = checksum64(UnsafeRawBufferPointer(rebasing: data.buffer[headerSize...]))
+    data.advise(MADV_RANDOM)
     guard actual == sum else { throw fail("checksum mismatch: the file is corrupt") }
     return r
   }
@@ -100,23 +153,43 @@ internal struct IndexWriter {
     u64(UInt64(u.count))
     bytes.append(contentsOf: u)
   }
-  /// A count followed by the raw elements (the machine is little-endian: checked at load).
+  /// A count, zero padding up to a file offset that is a multiple of
+  /// ``IndexFile/arrayAlignment`` (the payload starts at offset ``IndexFile/headerSize``),
+  /// then the raw elements (the machine is little-endian: checked at load).
   mutating func array<T: BitwiseCopyable>(_ a: ContiguousArray<T>) {
+    a.withUnsafeBufferPointer { array($0) }
+  }
+  mutating func array<T: BitwiseCopyable>(_ a: UnsafeBufferPointer<T>) {
     u64(UInt64(a.count))
-    a.withUnsafeBytes { bytes.append(contentsOf: $0) }
+    let align = IndexFile.arrayAlignment
+    let pad = (align - (IndexFile.headerSize + bytes.count) % align) % align
+    bytes.append(contentsOf: repeatElement(0, count: pad))
+    bytes.append(contentsOf: UnsafeRawBufferPointer(a))
   }
 }
 
 /// Reads what ``IndexWriter`` wrote, refusing to read past the end.
 internal struct IndexReader {
-  let bytes: [UInt8]
+  /// The whole file (mapped or read); positions are file offsets.
+  let data: FileBytes
   let file: String
   var position: Int
+  /// Copy arrays out of the file even when it is mapped.
+  var copyArrays = false
+  /// Format version from the header (decides the layout of what follows).
+  var version: UInt32 = IndexFile.version
+
+  init(data: FileBytes, file: String, position: Int, copyArrays: Bool) {
+    self.data = data
+    self.file = file
+    self.position = position
+    self.copyArrays = copyArrays
+  }
 
   func fail(_ m: String) -> VectorSearchError { VectorSearchError(.corruptIndex, m, file: file) }
 
   mutating func take(_ n: Int) throws(VectorSearchError) -> Int {
-    guard n >= 0, n <= bytes.count - position else {
+    guard n >= 0, n <= data.count - position else {
       throw fail("payload ends early at byte \(position) (needed \(n) more)")
     }
     let p = position
@@ -126,11 +199,11 @@ internal struct IndexReader {
 
   mutating func u32() throws(VectorSearchError) -> UInt32 {
     let p = try take(4)
-    return UInt32(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: p, as: UInt32.self) })
+    return UInt32(littleEndian: data.base.loadUnaligned(fromByteOffset: p, as: UInt32.self))
   }
   mutating func u64() throws(VectorSearchError) -> UInt64 {
     let p = try take(8)
-    return UInt64(littleEndian: bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: p, as: UInt64.self) })
+    return UInt64(littleEndian: data.base.loadUnaligned(fromByteOffset: p, as: UInt64.self))
   }
   mutating func int(max: Int = Int(Int32.max), _ what: String) throws(VectorSearchError) -> Int {
     let v = Int64(bitPattern: try u64())
@@ -140,24 +213,47 @@ internal struct IndexReader {
   mutating func string() throws(VectorSearchError) -> String {
     let n = try int(max: 1 << 20, "string length")
     let p = try take(n)
-    return String(decoding: bytes[p..<p + n], as: UTF8.self)
+    return String(decoding: UnsafeRawBufferPointer(rebasing: data.buffer[p..<p + n]), as: UTF8.self)
   }
-  mutating func array<T: BitwiseCopyable>(_: T.Type, count expected: Int? = nil, _ what: String) throws(VectorSearchError) -> ContiguousArray<T> {
+
+  /// Reads an array's count and (version 2) skips the padding; returns the count and the
+  /// file offset of the elements.
+  private mutating func arrayHeader<T>(_: T.Type, count expected: Int?, _ what: String) throws(VectorSearchError) -> (Int, Int) {
     let n = try int(max: Int.max / MemoryLayout<T>.stride, "\(what) count")
     if let e = expected, e != n { throw fail("\(what) has \(n) elements, expected \(e)") }
+    if version >= 2 {
+      let a = IndexFile.arrayAlignment
+      _ = try take((a - position % a) % a)
+    }
     let p = try take(n * MemoryLayout<T>.stride)
+    return (n, p)
+  }
+
+  /// An array copied out of the file.
+  mutating func array<T: BitwiseCopyable>(_: T.Type, count expected: Int? = nil, _ what: String) throws(VectorSearchError) -> ContiguousArray<T> {
+    let (n, p) = try arrayHeader(T.self, count: expected, what)
     let stride = MemoryLayout<T>.stride
-    let out = ContiguousArray<T>(unsafeUninitializedCapacity: n) { buf, initialized in
-      bytes.withUnsafeBytes { raw in
-        UnsafeMutableRawBufferPointer(buf).copyMemory(
-          from: UnsafeRawBufferPointer(rebasing: raw[p..<p + n * stride]))
-      }
+    let src = UnsafeRawBufferPointer(rebasing: data.buffer[p..<p + n * stride])
+    return ContiguousArray<T>(unsafeUninitializedCapacity: n) { buf, initialized in
+      UnsafeMutableRawBufferPointer(buf).copyMemory(from: src)
       initialized = n
     }
-    return out
   }
+
+  /// An array that points into the mapped file when it is mapped and the elements are
+  /// aligned (always in version 2), else a copy.
+  mutating func storedArray<T: BitwiseCopyable & Sendable>(_: T.Type, count expected: Int? = nil, _ what: String) throws(VectorSearchError) -> StoredArray<T> {
+    let start = position
+    let (n, p) = try arrayHeader(T.self, count: expected, what)
+    if !copyArrays && data.isMapped && n > 0 && Int(bitPattern: data.base + p) % MemoryLayout<T>.alignment == 0 {
+      return StoredArray(file: data, offset: p, count: n)
+    }
+    position = start
+    return StoredArray(try array(T.self, count: expected, what))
+  }
+
   func finish() throws(VectorSearchError) {
-    guard position == bytes.count else { throw fail("\(bytes.count - position) unexpected bytes after the payload") }
+    guard position == data.count else { throw fail("\(data.count - position) unexpected bytes after the payload") }
   }
 }
 
@@ -168,8 +264,9 @@ extension VectorStore {
     w.u32(metric.code)
     w.i64(attributeNames.count)
     for n in attributeNames { w.string(n) }
-    w.array(values)
-    w.array(attributes)
+    for k in attributeKinds { w.u32(k.code) }
+    values.withUnsafeBufferPointer { w.array($0) }
+    attributes.withUnsafeBufferPointer { w.array($0) }
     w.array(ContiguousArray(deleted.map { $0 ? UInt8(1) : 0 }))
   }
 
@@ -183,11 +280,25 @@ extension VectorStore {
     var names: [String] = []
     for _ in 0..<na { names.append(try r.string()) }
     guard Set(names).count == names.count else { throw r.fail("duplicate attribute names") }
-    var s = VectorStore(dimension: d, metric: metric, attributeNames: names)
-    s.values = try r.array(Float.self, "vectors")
+    var kinds = [AttributeKind](repeating: .int, count: na)
+    if r.version >= 2 {
+      for i in 0..<na {
+        let c = try r.u32()
+        guard let k = AttributeKind(code: c) else { throw r.fail("attribute '\(names[i])' has unknown kind code \(c)") }
+        kinds[i] = k
+      }
+    }
+    var s = VectorStore(dimension: d, metric: metric, attributeNames: names, kinds: kinds)
+    s.values = try r.storedArray(Float.self, "vectors")
     guard s.values.count % d == 0 else { throw r.fail("vector data is not a whole number of rows") }
     let n = s.values.count / d
-    s.attributes = try r.array(Int32.self, count: n * na, "attributes")
+    s.attributes = try r.storedArray(Int32.self, count: n * na, "attributes")
+    for (c, k) in kinds.enumerated() where k == .float {
+      let bad = s.attributes.withUnsafeBufferPointer { a in
+        (0..<n).first { !Float(bitPattern: UInt32(bitPattern: a[$0 * na + c])).isFinite }
+      }
+      if let i = bad { throw r.fail("float attribute '\(names[c])' of vector \(i) is not finite") }
+    }
     let del = try r.array(UInt8.self, count: n, "deletion marks")
     s.deleted = ContiguousArray(del.map { $0 != 0 })
     s.deletedCount = s.deleted.reduce(0) { $0 + ($1 ? 1 : 0) }

@@ -233,6 +233,188 @@ public enum VectorFiles {
   }
 }
 
+// MARK: - Attribute files
+
+extension VectorFiles {
+  /// Reads per-vector attributes by extension:
+  ///
+  /// - `.ivecs`: one record per vector, every column an integer; names `a0, a1, …` unless
+  ///   `names` are given.
+  /// - `.csv` / `.txt`: see ``parseAttributeCSV(_:file:names:)``.
+  ///
+  /// `names`, when given, replace the file's names (same count; kinds are kept).
+  /// - Throws: ``VectorSearchError`` naming the file, and the line and column of a bad value.
+  public static func readAttributes(_ path: String, names: [String]? = nil) throws -> AttributeTable {
+    var table: AttributeTable
+    let lower = path.lowercased()
+    if lower.hasSuffix(".ivecs") {
+      let m = try readIvecs(path)
+      table = AttributeTable(columns: (0..<m.dimension).map { AttributeColumn("a\($0)", .int) }, cells: m)
+    } else if lower.hasSuffix(".csv") || lower.hasSuffix(".txt") {
+      table = try parseAttributeCSV(try FileIO.read(path), file: path)
+    } else {
+      throw VectorSearchError(.malformedFile, "unknown attribute file type; expected .ivecs or .csv", file: path)
+    }
+    if let names {
+      guard names.count == table.columns.count else {
+        throw VectorSearchError(
+          .invalidArgument, "\(names.count) attribute names given, but the file has \(table.columns.count) columns", file: path)
+      }
+      for (i, n) in names.enumerated() { table.columns[i].name = n }
+      guard Set(names).count == names.count else {
+        throw VectorSearchError(.invalidArgument, "attribute names must be distinct: \(names.joined(separator: ","))", file: path)
+      }
+    }
+    return table
+  }
+
+  /// Parses attribute CSV: a header naming the columns, then one row per vector, fields
+  /// separated by commas; blank lines and lines starting with `#` are skipped.
+  ///
+  /// A header field is `name`, `name:int` or `name:float` (names are identifiers usable in
+  /// filters). A column without a suffix is a float column when any of its values has a
+  /// decimal point or an exponent (`2.5`, `1e-3`), else an integer column. Integer values
+  /// must fit in 32 bits; float values are rounded to 32-bit floats and must be finite
+  /// (`nan` and `inf` are refused).
+  ///
+  ///     cat,price:float,stock
+  ///     3,2.5,10
+  ///     1,0.75,0
+  ///
+  /// - Throws: ``VectorSearchError`` `.malformedFile` with `file`, `line` and `column` (and
+  ///   the column's name) for a bad header or value.
+  /// - Complexity: O(size of the file).
+  public static func parseAttributeCSV(_ bytes: [UInt8], file: String) throws -> AttributeTable {
+    func fail(_ m: String, line: Int, column: Int) -> VectorSearchError {
+      VectorSearchError(.malformedFile, m, file: file, line: line, column: column)
+    }
+    var declared: [AttributeKind?] = []
+    var names: [String] = []
+    var sawDecimal: [Bool] = []
+    // First integer outside Int32 per column (reported if the column ends up integer).
+    var outOfRange: [(line: Int, column: Int, text: String)?] = []
+    // Per cell: the integer (when written as one) and the value rounded to Float.
+    var ints: [Int64] = []
+    var floats: [Float] = []
+    var headerDone = false
+    var rows = 0
+    var lineNo = 0
+    var lineStart = 0
+    let n = bytes.count
+    while lineStart < n {
+      var lineEnd = lineStart
+      while lineEnd < n, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+      lineNo += 1
+      var end = lineEnd
+      if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+      defer { lineStart = lineEnd + 1 }
+      let line = bytes[lineStart..<end]
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || line.first == 0x23 { continue }
+      // Split into trimmed fields with their 1-based columns.
+      var fields: [(text: String, column: Int)] = []
+      var fieldStart = lineStart
+      while true {
+        var fieldEnd = fieldStart
+        while fieldEnd < end, bytes[fieldEnd] != 0x2C { fieldEnd += 1 }
+        var a = fieldStart
+        while a < fieldEnd, bytes[a] == 0x20 || bytes[a] == 0x09 { a += 1 }
+        var b = fieldEnd
+        while b > a, bytes[b - 1] == 0x20 || bytes[b - 1] == 0x09 { b -= 1 }
+        fields.append((String(decoding: bytes[a..<b], as: UTF8.self), a - lineStart + 1))
+        if fieldEnd >= end { break }
+        fieldStart = fieldEnd + 1
+      }
+      if !headerDone {
+        headerDone = true
+        for (text, column) in fields {
+          var name = Substring(text)
+          var kind: AttributeKind? = nil
+          if let colon = text.firstIndex(of: ":") {
+            name = text[..<colon]
+            let suffix = text[text.index(after: colon)...].trimmingCharacters()
+            guard let k = AttributeKind(rawValue: suffix) else {
+              throw fail("column type '\(suffix)' of '\(name)' is not 'int' or 'float'", line: lineNo, column: column)
+            }
+            kind = k
+          }
+          let nm = String(name).trimmingSpaces()
+          guard isIdentifier(nm) else {
+            let hint = classifyNumber(nm) == .invalid ? "" : " (the first line must be a header naming the columns, e.g. cat,price:float)"
+            throw fail("attribute name '\(nm)' is not an identifier [A-Za-z_][A-Za-z0-9_]*\(hint)", line: lineNo, column: column)
+          }
+          guard !names.contains(nm) else { throw fail("attribute '\(nm)' is named twice", line: lineNo, column: column) }
+          names.append(nm)
+          declared.append(kind)
+        }
+        sawDecimal = Array(repeating: false, count: names.count)
+        outOfRange = Array(repeating: nil, count: names.count)
+        continue
+      }
+      guard fields.count == names.count else {
+        throw fail("line has \(fields.count) values, but the header names \(names.count) columns", line: lineNo, column: 1)
+      }
+      for (c, (text, column)) in fields.enumerated() {
+        let name = names[c]
+        guard !text.isEmpty else { throw fail("empty value for attribute '\(name)'", line: lineNo, column: column) }
+        switch classifyNumber(text) {
+        case .integer:
+          let v = Int64(text)
+          if v == nil || v! < Int64(Int32.min) || v! > Int64(Int32.max), outOfRange[c] == nil {
+            outOfRange[c] = (lineNo, column, text)
+          }
+          ints.append(v ?? 0)
+          floats.append(Float(text) ?? 0)
+        case .decimal:
+          if declared[c] == .int {
+            throw fail("attribute '\(name)' is declared int, but the value is '\(text)'", line: lineNo, column: column)
+          }
+          guard let f = Float(text), f.isFinite else {
+            throw fail("value '\(text)' of attribute '\(name)' is out of the 32-bit float range", line: lineNo, column: column)
+          }
+          sawDecimal[c] = true
+          ints.append(0)
+          floats.append(f)
+        case .nonFinite:
+          throw fail(
+            "value '\(text)' of attribute '\(name)' is not a finite number (NaN and infinity are refused)", line: lineNo,
+            column: column)
+        case .invalid:
+          throw fail("value '\(text)' of attribute '\(name)' is not a number", line: lineNo, column: column)
+        }
+      }
+      rows += 1
+    }
+    guard headerDone else {
+      throw VectorSearchError(.malformedFile, "no header line naming the attribute columns", file: file)
+    }
+    let kinds = (0..<names.count).map { declared[$0] ?? (sawDecimal[$0] ? .float : .int) }
+    for (c, k) in kinds.enumerated() where k == .int {
+      if let bad = outOfRange[c] {
+        throw fail(
+          "value \(bad.text) of the integer attribute '\(names[c])' is outside the 32-bit range", line: bad.line, column: bad.column)
+      }
+    }
+    let a = names.count
+    var cells = ContiguousArray<Int32>()
+    cells.reserveCapacity(rows * a)
+    for i in 0..<rows * a {
+      if kinds[i % a] == .int {
+        cells.append(Int32(ints[i]))
+      } else {
+        cells.append(AttributeValue.float(floats[i]).cell)
+      }
+    }
+    return AttributeTable(
+      columns: zip(names, kinds).map { AttributeColumn($0, $1) },
+      cells: IntMatrix(rows: rows, dimension: a, values: cells))
+  }
+
+  static func isIdentifier(_ s: String) -> Bool {
+    guard let f = s.unicodeScalars.first, f == "_" || (f.isASCII && f.properties.isAlphabetic) else { return false }
+    return s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+  }
+}
+
 extension String {
   func trimmingSpaces() -> String {
     var s = Substring(self)
@@ -246,4 +428,8 @@ extension String {
     while let l = s.last, l == "'" || l == "\"" { s.removeLast() }
     return String(s)
   }
+}
+
+extension Substring {
+  func trimmingCharacters() -> String { String(self).trimmingSpaces() }
 }
