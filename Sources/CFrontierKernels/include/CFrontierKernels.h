@@ -18,6 +18,12 @@ float frontier_l2sq_f32(const float *a, const float *b, long n);
 /// q·r_i (squared == 0) or |q - r_i|² (squared != 0) for four rows, into out[0..3].
 void frontier_four_rows_f32(const float *q, const float *r0, const float *r1, const float *r2,
                             const float *r3, long n, int squared, float *out);
+/// Distances from q to the rows ids[0..count) of the row-major matrix base (n floats per
+/// row), into out[0..count): |q - r|² when kind == 0, 1 - q·r otherwise. Four rows share
+/// each load of q, so the memory latency of four rows overlaps; the remainder goes row by
+/// row. One call per neighbour list of an HNSW search.
+void frontier_rows_by_id_f32(const float *q, const float *base, long n, const int *ids, long count, int kind,
+                             float *out);
 /// Name of the variant the loader chose ("avx512f", "avx2" or "baseline").
 const char *frontier_kernel_variant(void);
 
