@@ -353,10 +353,40 @@ internal struct HNSWGraph: Sendable {
   }
 }
 
+/// Visited marks of one layer search as a bitset: 50,000 nodes take 6 KB, which stays in
+/// the L1 cache while the search streams vectors through it (a 4-byte stamp per node took
+/// 200 KB and its loads missed). Clearing costs n/8 bytes of memset per layer search,
+/// negligible next to the distances.
+internal struct VisitedBits: Sendable {
+  var words: ContiguousArray<UInt64> = []
+
+  /// Starts a new search over `count` ids (all unmarked).
+  mutating func reset(count: Int) {
+    let need = (count + 63) >> 6
+    if words.count < need { words.append(contentsOf: repeatElement(0, count: need - words.count)) }
+    words.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+  }
+
+  struct View {
+    let words: UnsafeMutablePointer<UInt64>
+    @inline(__always) func contains(_ id: Int32) -> Bool {
+      words[Int(id) &>> 6] & (1 &<< UInt64(Int(id) & 63)) != 0
+    }
+    /// Marks `id`; returns whether it was unmarked.
+    @inline(__always) @discardableResult func insert(_ id: Int32) -> Bool {
+      let w = Int(id) &>> 6
+      let bit: UInt64 = 1 &<< UInt64(Int(id) & 63)
+      let old = words[w]
+      words[w] = old | bit
+      return old & bit == 0
+    }
+  }
+}
+
 /// Buffers reused by every insertion and search.
 
 internal struct HNSWScratch: Sendable {
-  var visited = VisitedTable()
+  var visited = VisitedBits()
   var candidates = BinaryHeap<NearFirst>()
   var results = BinaryHeap<FarFirst>()
   var entries = ContiguousArray<NearFirst>()
@@ -404,7 +434,8 @@ internal struct FilteredNodes: NodePredicate {
   }
 }
 
-/// Raw pointers into the graph and vectors, valid only inside `HNSWCore.withView`.
+/// Raw pointers into the graph and vectors, valid only inside `HNSWCore.withView` (or, for a
+/// parallel build, while ``HNSWSharedBuild`` owns the buffers).
 internal struct GraphView {
   let vectors: UnsafePointer<Float>
   let dimension: Int
@@ -420,6 +451,26 @@ internal struct GraphView {
       : upper + (Int(upperOffset[Int(node)]) &+ level &- 1) &* strideU
   }
   @inline(__always) func vector(_ node: Int32) -> UnsafePointer<Float> { vectors + Int(node) &* dimension }
+}
+
+/// Guards the link lists of nodes while several tasks insert at once.
+internal protocol LinkLocks {
+  func lock(_ node: Int32)
+  func unlock(_ node: Int32)
+}
+
+/// Single-threaded insertion and every search: locking compiles away.
+internal struct NoLocks: LinkLocks {
+  @inline(__always) func lock(_ node: Int32) {}
+  @inline(__always) func unlock(_ node: Int32) {}
+}
+
+/// One 32-bit spin lock per node (see `frontier_spin_lock`). A task never holds two node
+/// locks at once, so no lock order is needed and no deadlock is possible.
+internal struct NodeSpinLocks: LinkLocks {
+  let words: UnsafeMutablePointer<UInt32>
+  @inline(__always) func lock(_ node: Int32) { frontier_spin_lock(words + Int(node)) }
+  @inline(__always) func unlock(_ node: Int32) { frontier_spin_unlock(words + Int(node)) }
 }
 
 /// The HNSW algorithms, specialised per distance kernel.
@@ -455,11 +506,15 @@ internal enum HNSWCore<K: DistanceKernel> {
 
   /// Greedy walk on one level from `cur` to a local minimum (ef = 1).
   @inline(__always)
-  static func greedy(_ v: GraphView, _ q: UnsafePointer<Float>, level: Int, cur: inout Int32, dist: inout Float) {
+  static func greedy<L: LinkLocks>(
+    _ v: GraphView, _ q: UnsafePointer<Float>, level: Int, cur: inout Int32, dist: inout Float, locks: L
+  ) {
     var changed = true
     while changed {
       changed = false
-      let l = v.links(cur, level)
+      let node = cur
+      locks.lock(node)
+      let l = v.links(node, level)
       let deg = Int(l[0])
       var j = 1
       while j <= deg {
@@ -472,25 +527,41 @@ internal enum HNSWCore<K: DistanceKernel> {
         }
         j &+= 1
       }
+      locks.unlock(node)
     }
   }
 
-  /// Beam search on one level from `entries`; leaves the best `ef` passing nodes in `results`.
+  /// Distances from `q` to the rows `ids[0..<count]` into `dists`, four rows per kernel call.
   @inline(__always)
-  static func searchLayer<P: NodePredicate>(
-    _ v: GraphView, _ q: UnsafePointer<Float>, level: Int, ef: Int, predicate: P, twoHop: Bool,
+  static func batchDistances(
+    _ v: GraphView, _ q: UnsafePointer<Float>, ids: UnsafeMutablePointer<Int32>, count nb: Int,
+    into dists: UnsafeMutablePointer<Float>
+  ) {
+    frontier_rows_by_id_f32(q, v.vectors, v.dimension, ids, nb, K.rowsKind, dists)
+  }
+
+  /// Beam search on one level from `entries`; leaves the best `ef` passing nodes in `results`.
+  ///
+  /// Plain mode: every node may be a candidate, only passing nodes enter the results. Two-hop
+  /// mode (filtered search): only passing nodes are candidates; a failing neighbour is
+  /// expanded to its own passing neighbours, and at most `M0` passing nodes are gathered per
+  /// expansion (the truncation of ACORN-1, Patel et al. 2024), so a low selectivity does not
+  /// blow up the work per step.
+  @inline(__always)
+  static func searchLayer<P: NodePredicate, L: LinkLocks>(
+    _ v: GraphView, _ q: UnsafePointer<Float>, level: Int, ef: Int, predicate: P, twoHop: Bool, locks: L,
     entries: ContiguousArray<NearFirst>, count: Int,
-    visited: inout VisitedTable, candidates: inout BinaryHeap<NearFirst>, results: inout BinaryHeap<FarFirst>,
+    visited: inout VisitedBits, candidates: inout BinaryHeap<NearFirst>, results: inout BinaryHeap<FarFirst>,
     deferred: inout ContiguousArray<Int32>
   ) {
     visited.reset(count: count)
-    let gen = visited.generation
     candidates.removeAll()
     results.removeAll()
-    visited.stamps.withUnsafeMutableBufferPointer { vis in
+    visited.words.withUnsafeMutableBufferPointer { visBuf in
+      let vis = VisitedBits.View(words: visBuf.baseAddress!)
       var worst = positiveInfinity
       for e in entries {
-        vis[Int(e.id)] = gen
+        vis.insert(e.id)
         candidates.push(e)
         if predicate.passes(e.id) {
           results.push(FarFirst(e.distance, e.id))
@@ -500,92 +571,86 @@ internal enum HNSWCore<K: DistanceKernel> {
       }
       deferred.removeAll(keepingCapacity: true)
       let maxDegree = max(v.stride0, v.strideU)
-      withUnsafeTemporaryAllocation(of: Int32.self, capacity: maxDegree) { ids in
-      withUnsafeTemporaryAllocation(of: Float.self, capacity: maxDegree) { dists in
+      let cap = v.stride0 &- 1
+      withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * maxDegree) { idBuf in
+      withUnsafeTemporaryAllocation(of: Float.self, capacity: maxDegree) { distBuf in
+      let ids = idBuf.baseAddress!
+      let fails = ids + maxDegree
+      let dists = distBuf.baseAddress!
       while true {
         while let c = candidates.popMin() {
           if results.count >= ef && c.distance > worst { break }
-          let l = v.links(c.id, level)
-          let deg = Int(l[0])
-          var j = 1
+          var nb = 0
           if !twoHop {
-            // Gather the unvisited neighbours, then compute their distances four at a time.
-            var nb = 0
+            // Gather the unvisited neighbours (under the node's lock while a parallel build
+            // may be rewriting the list), then compute their distances four at a time.
+            locks.lock(c.id)
+            let l = v.links(c.id, level)
+            let deg = Int(l[0])
+            var j = 1
             while j <= deg {
               let e = l[j]
               j &+= 1
-              if vis[Int(e)] == gen { continue }
-              vis[Int(e)] = gen
+              if !vis.insert(e) { continue }
               // Start fetching the row now: its distance is computed after the gather, so
-              // the memory latency of up to `deg` rows overlaps (hnswlib does the same).
+              // the memory latency of up to `deg` rows overlaps.
               frontier_prefetch(v.vector(e))
               ids[nb] = e
               nb &+= 1
             }
-            if let next = candidates.min { frontier_prefetch(v.links(next.id, level)) }
-            var t = 0
-            while t &+ 4 <= nb {
-              let d4 = K.distance4(
-                q, v.vector(ids[t]), v.vector(ids[t &+ 1]), v.vector(ids[t &+ 2]), v.vector(ids[t &+ 3]), v.dimension)
-              dists[t] = d4[0]
-              dists[t &+ 1] = d4[1]
-              dists[t &+ 2] = d4[2]
-              dists[t &+ 3] = d4[3]
-              t &+= 4
-            }
-            while t < nb {
-              dists[t] = K.distance(q, v.vector(ids[t]), v.dimension)
-              t &+= 1
-            }
-            t = 0
-            while t < nb {
-              let e = ids[t]
-              let d = dists[t]
-              t &+= 1
-              guard results.count < ef || d < worst else { continue }
-              candidates.push(NearFirst(d, e))
+            locks.unlock(c.id)
+          } else {
+            let l = v.links(c.id, level)
+            let deg = Int(l[0])
+            var nf = 0
+            var j = 1
+            while j <= deg {
+              let e = l[j]
+              j &+= 1
+              if vis.contains(e) { continue }
               if predicate.passes(e) {
-                results.push(FarFirst(d, e))
-                if results.count > ef { _ = results.popMin() }
-                if results.count >= ef { worst = results.min!.distance }
+                vis.insert(e)
+                frontier_prefetch(v.vector(e))
+                ids[nb] = e
+                nb &+= 1
+              } else {
+                fails[nf] = e
+                nf &+= 1
               }
             }
-            continue
-          }
-          while j <= deg {
-            let e = l[j]
-            j &+= 1
-            if vis[Int(e)] == gen { continue }
-            vis[Int(e)] = gen
-            if predicate.passes(e) {
-              let d = K.distance(q, v.vector(e), v.dimension)
-              if results.count < ef || d < worst {
-                candidates.push(NearFirst(d, e))
-                results.push(FarFirst(d, e))
-                if results.count > ef { _ = results.popMin() }
-                if results.count >= ef { worst = results.min!.distance }
-              }
-            } else if twoHop {
+            var f = 0
+            while f < nf && nb < cap {
+              let e = fails[f]
+              f &+= 1
+              if !vis.insert(e) { continue }
               deferred.append(e)
               let l2 = v.links(e, level)
               let deg2 = Int(l2[0])
               var i = 1
-              while i <= deg2 {
+              while i <= deg2 && nb < cap {
                 let e2 = l2[i]
                 i &+= 1
-                if vis[Int(e2)] == gen || !predicate.passes(e2) { continue }
-                vis[Int(e2)] = gen
-                let d = K.distance(q, v.vector(e2), v.dimension)
-                if results.count < ef || d < worst {
-                  candidates.push(NearFirst(d, e2))
-                  results.push(FarFirst(d, e2))
-                  if results.count > ef { _ = results.popMin() }
-                  if results.count >= ef { worst = results.min!.distance }
-                }
+                if vis.contains(e2) || !predicate.passes(e2) { continue }
+                vis.insert(e2)
+                frontier_prefetch(v.vector(e2))
+                ids[nb] = e2
+                nb &+= 1
               }
-            } else {
-              let d = K.distance(q, v.vector(e), v.dimension)
-              if results.count < ef || d < worst { candidates.push(NearFirst(d, e)) }
+            }
+          }
+          if let next = candidates.min { frontier_prefetch(v.links(next.id, level)) }
+          batchDistances(v, q, ids: ids, count: nb, into: dists)
+          var t = 0
+          while t < nb {
+            let e = ids[t]
+            let d = dists[t]
+            t &+= 1
+            guard results.count < ef || d < worst else { continue }
+            candidates.push(NearFirst(d, e))
+            if twoHop || predicate.passes(e) {
+              results.push(FarFirst(d, e))
+              if results.count > ef { _ = results.popMin() }
+              if results.count >= ef { worst = results.min!.distance }
             }
           }
         }
@@ -620,6 +685,7 @@ internal enum HNSWCore<K: DistanceKernel> {
     }
   }
 
+  /// Sequential insertion into the graph `g` (the single-threaded, deterministic path).
   static func insert(
     _ node: Int32, level nodeLevel: Int, vectors: StoredArray<Float>, dimension: Int, count: Int,
     graph g: inout HNSWGraph, params: HNSWParameters, scratch sc: inout HNSWScratch
@@ -627,45 +693,84 @@ internal enum HNSWCore<K: DistanceKernel> {
     let entry = g.entryPoint
     let top = g.maxLevel
     withView(vectors: vectors, dimension: dimension, graph: &g) { v in
-      let q = v.vector(node)
-      var cur = entry
-      var curDist = K.distance(q, v.vector(cur), dimension)
-      var lc = top
-      while lc > nodeLevel {
-        greedy(v, q, level: lc, cur: &cur, dist: &curDist)
-        lc -= 1
-      }
-      sc.entries.removeAll(keepingCapacity: true)
-      sc.entries.append(NearFirst(curDist, cur))
-      lc = min(nodeLevel, top)
-      while lc >= 0 {
-        searchLayer(
-          v, q, level: lc, ef: params.efConstruction, predicate: AcceptAll(), twoHop: false, entries: sc.entries,
-          count: count, visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
-        sc.work.removeAll(keepingCapacity: true)
-        for r in sc.results.unorderedElements { sc.work.append(NearFirst(r.distance, r.id)) }
-        sc.work.sort()
-        selectNeighbors(v, candidates: sc.work, m: params.M, into: &sc.selected)
-        let own = v.links(node, lc)
+      insert(node, level: nodeLevel, entry: entry, top: top, v, count: count, params: params, scratch: &sc, locks: NoLocks())
+    }
+  }
+
+  /// Algorithm 1 of the paper: greedy descent from `entry` on level `top`, then a beam search
+  /// and neighbour selection on every level from `min(level, top)` down to 0.
+  @inline(__always)
+  static func insert<L: LinkLocks>(
+    _ node: Int32, level nodeLevel: Int, entry: Int32, top: Int, _ v: GraphView, count: Int,
+    params: HNSWParameters, scratch sc: inout HNSWScratch, locks: L
+  ) {
+    let q = v.vector(node)
+    var cur = entry
+    var curDist = K.distance(q, v.vector(cur), v.dimension)
+    var lc = top
+    while lc > nodeLevel {
+      greedy(v, q, level: lc, cur: &cur, dist: &curDist, locks: locks)
+      lc -= 1
+    }
+    sc.entries.removeAll(keepingCapacity: true)
+    sc.entries.append(NearFirst(curDist, cur))
+    lc = min(nodeLevel, top)
+    while lc >= 0 {
+      searchLayer(
+        v, q, level: lc, ef: params.efConstruction, predicate: AcceptAll(), twoHop: false, locks: locks,
+        entries: sc.entries, count: count, visited: &sc.visited, candidates: &sc.candidates, results: &sc.results,
+        deferred: &sc.deferred)
+      sc.work.removeAll(keepingCapacity: true)
+      for r in sc.results.unorderedElements where r.id != node { sc.work.append(NearFirst(r.distance, r.id)) }
+      sc.work.sort()
+      selectNeighbors(v, candidates: sc.work, m: params.M, into: &sc.selected)
+      let maxDegree = lc == 0 ? params.M0 : params.M
+      locks.lock(node)
+      let own = v.links(node, lc)
+      let foreign = Int(own[0])
+      if foreign == 0 {
         own[0] = Int32(sc.selected.count)
         for (j, s) in sc.selected.enumerated() { own[j + 1] = s.id }
-        let maxDegree = lc == 0 ? params.M0 : params.M
-        for s in sc.selected {
-          connect(v, from: s.id, to: node, distance: s.distance, level: lc, maxDegree: maxDegree, scratch: &sc)
+      } else {
+        // Parallel build only: another task reached this node from a higher level and
+        // linked it already. Keep those links after the selected ones.
+        sc.deferred.removeAll(keepingCapacity: true)
+        for j in 0..<foreign { sc.deferred.append(own[j + 1]) }
+        var d = 0
+        for s in sc.selected where d < maxDegree {
+          d += 1
+          own[d] = s.id
         }
-        swap(&sc.entries, &sc.work)
-        lc -= 1
+        for e in sc.deferred where d < maxDegree && !sc.selected.contains(where: { $0.id == e }) {
+          d += 1
+          own[d] = e
+        }
+        own[0] = Int32(d)
       }
+      locks.unlock(node)
+      for s in sc.selected {
+        connect(v, from: s.id, to: node, distance: s.distance, level: lc, maxDegree: maxDegree, scratch: &sc, locks: locks)
+      }
+      swap(&sc.entries, &sc.work)
+      lc -= 1
     }
   }
 
   /// Adds the link `from → to`; when `from` is full, re-selects its links by the heuristic.
   @inline(__always)
-  static func connect(
-    _ v: GraphView, from: Int32, to: Int32, distance: Float, level: Int, maxDegree: Int, scratch sc: inout HNSWScratch
+  static func connect<L: LinkLocks>(
+    _ v: GraphView, from: Int32, to: Int32, distance: Float, level: Int, maxDegree: Int, scratch sc: inout HNSWScratch,
+    locks: L
   ) {
+    locks.lock(from)
+    defer { locks.unlock(from) }
     let l = v.links(from, level)
     let deg = Int(l[0])
+    var j = 1
+    while j <= deg {
+      if l[j] == to { return }  // parallel build: already linked
+      j &+= 1
+    }
     if deg < maxDegree {
       l[deg + 1] = to
       l[0] = Int32(deg + 1)
@@ -700,7 +805,7 @@ internal enum HNSWCore<K: DistanceKernel> {
             var curDist = K.distance(q, v.vector(cur), v.dimension)
             var lc = top
             while lc > 0 {
-              greedy(v, q, level: lc, cur: &cur, dist: &curDist)
+              greedy(v, q, level: lc, cur: &cur, dist: &curDist, locks: NoLocks())
               lc -= 1
             }
             sc.entries.removeAll(keepingCapacity: true)
@@ -711,18 +816,19 @@ internal enum HNSWCore<K: DistanceKernel> {
                 filter: filter!, attributes: attrs.baseAddress!, width: store.attributeNames.count,
                 deleted: del.baseAddress!)
               searchLayer(
-                v, q, level: 0, ef: ef, predicate: p, twoHop: true, entries: sc.entries, count: n,
+                v, q, level: 0, ef: ef, predicate: p, twoHop: true, locks: NoLocks(), entries: sc.entries, count: n,
                 visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
             case .plain, .postFilter:
               if anyDeleted {
                 searchLayer(
                   v, q, level: 0, ef: ef, predicate: LiveNodes(deleted: del.baseAddress!), twoHop: false,
-                  entries: sc.entries, count: n, visited: &sc.visited, candidates: &sc.candidates,
+                  locks: NoLocks(), entries: sc.entries, count: n, visited: &sc.visited, candidates: &sc.candidates,
                   results: &sc.results, deferred: &sc.deferred)
               } else {
                 searchLayer(
-                  v, q, level: 0, ef: ef, predicate: AcceptAll(), twoHop: false, entries: sc.entries, count: n,
-                  visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
+                  v, q, level: 0, ef: ef, predicate: AcceptAll(), twoHop: false, locks: NoLocks(), entries: sc.entries,
+                  count: n, visited: &sc.visited, candidates: &sc.candidates, results: &sc.results,
+                  deferred: &sc.deferred)
               }
               if mode == .postFilter, let f = filter {
                 // Keep only passing entries: rebuild the result heap from its survivors.
@@ -739,5 +845,182 @@ internal enum HNSWCore<K: DistanceKernel> {
         }
       }
     }
+  }
+}
+
+// MARK: - Parallel build
+
+/// The link storage of a graph under parallel construction: plain buffers shared by the
+/// insertion tasks, with one spin lock per node guarding its link lists.
+///
+/// `@unchecked Sendable` is sound because every read or write of a node's link list happens
+/// under that node's lock (``NodeSpinLocks``), the entry point and top level only under
+/// `global`, and the buffers outlive the task group that uses them (``HNSWIndex/add(contentsOf:attributes:threads:progress:)``
+/// frees them after `withTaskGroup` returns).
+internal struct HNSWSharedBuild: @unchecked Sendable {
+  let level0: UnsafeMutableBufferPointer<Int32>
+  let upper: UnsafeMutableBufferPointer<Int32>
+  let upperOffset: UnsafeMutableBufferPointer<Int32>
+  let locks: UnsafeMutableBufferPointer<UInt32>
+  /// [1]: next node to insert (atomic); [2]: nodes inserted (atomic); [3]: entry point and
+  /// [4]: top level (both under ``globalLock``); [0] unused.
+  let state: UnsafeMutablePointer<Int>
+  let stride0: Int
+  let strideU: Int
+
+  init(graph g: HNSWGraph, count: Int, next: Int) {
+    level0 = .allocate(capacity: g.level0.count)
+    _ = level0.initialize(from: g.level0)
+    upper = .allocate(capacity: g.upper.count)
+    _ = upper.initialize(from: g.upper)
+    upperOffset = .allocate(capacity: g.upperOffset.count)
+    _ = upperOffset.initialize(from: g.upperOffset)
+    locks = .allocate(capacity: count + 1)
+    locks.initialize(repeating: 0)
+    state = .allocate(capacity: 5)
+    state.initialize(repeating: 0, count: 5)
+    state[1] = next
+    state[3] = Int(g.entryPoint)
+    state[4] = g.maxLevel
+    stride0 = g.stride0
+    strideU = g.strideU
+  }
+
+  /// Copies the links back into `g` and frees every buffer.
+  func finish(into g: inout HNSWGraph) {
+    g.level0 = ContiguousArray(level0)
+    g.upper = ContiguousArray(upper)
+    g.entryPoint = Int32(state[3])
+    g.maxLevel = state[4]
+    level0.deallocate()
+    upper.deallocate()
+    upperOffset.deallocate()
+    locks.deallocate()
+    state.deallocate()
+  }
+
+  /// The lock of the entry point and top level (the word after the node locks).
+  var globalLock: UnsafeMutablePointer<UInt32> { locks.baseAddress! + (locks.count - 1) }
+
+  func view(vectors: UnsafePointer<Float>, dimension: Int) -> GraphView {
+    GraphView(
+      vectors: vectors, dimension: dimension, level0: level0.baseAddress!, stride0: stride0,
+      upper: upper.baseAddress!, strideU: strideU, upperOffset: UnsafePointer(upperOffset.baseAddress!))
+  }
+}
+
+extension HNSWCore {
+  /// One insertion task of a parallel build: takes node numbers from the shared counter until
+  /// `end` and inserts each (Algorithm 1) with per-node locking. A node whose level is above
+  /// the current top keeps the global lock for its whole insertion, so the entry point
+  /// changes only when that node is fully linked (as in the reference implementation).
+  static func insertTask(
+    _ shared: HNSWSharedBuild, levels: ContiguousArray<UInt8>, vectors: ContiguousArray<Float>, dimension: Int,
+    count: Int, end: Int, params: HNSWParameters, progress: @Sendable (Int) -> Void
+  ) {
+    var sc = HNSWScratch()
+    let locks = NodeSpinLocks(words: shared.locks.baseAddress!)
+    let counter = shared.state + 1
+    let done = shared.state + 2
+    vectors.withUnsafeBufferPointer { vp in
+      let v = shared.view(vectors: vp.baseAddress!, dimension: dimension)
+      while true {
+        let i = frontier_fetch_add(counter, 1)
+        if i >= end || Task.isCancelled { break }
+        let node = Int32(i)
+        let lvl = Int(levels[i])
+        frontier_spin_lock(shared.globalLock)
+        let entry = Int32(shared.state[3])
+        let top = shared.state[4]
+        let raisesTop = lvl > top
+        if !raisesTop { frontier_spin_unlock(shared.globalLock) }
+        insert(node, level: lvl, entry: entry, top: top, v, count: count, params: params, scratch: &sc, locks: locks)
+        if raisesTop {
+          shared.state[3] = i
+          shared.state[4] = lvl
+          frontier_spin_unlock(shared.globalLock)
+        }
+        let finished = frontier_fetch_add(done, 1) + 1
+        if finished % 1000 == 0 { progress(finished) }
+      }
+    }
+  }
+}
+
+extension HNSWIndex {
+  /// Adds every row of `vectors` (with the matching row of `attributes`, if any), inserting
+  /// into the graph from up to `threads` concurrent tasks; `progress` receives the number of
+  /// rows inserted every 1,000 rows and at the end.
+  ///
+  /// With `threads == 1` this is exactly ``add(contentsOf:attributes:progress:)``: the graph
+  /// is bit-for-bit determined by the seed and the insertion order. With more threads the
+  /// levels are still drawn from the seed in row order, but the order in which nodes meet
+  /// each other depends on scheduling, so the links (not the recall) vary from run to run.
+  ///
+  /// Each task inserts whole nodes (Algorithm 1 of Malkov & Yashunin, arXiv:1603.09320) and
+  /// locks one node's link list at a time while it reads or rewrites it; a node that raises
+  /// the top level holds a global lock until it is linked, as in the reference
+  /// implementation's parallel `add_items`.
+  ///
+  /// - Complexity: O(n · log n) distance evaluations in expectation (times `efConstruction`
+  ///   and the degree), divided over `threads` cores; the rows are validated and stored
+  ///   first, single-threaded, in O(n · d).
+  /// - Throws: what ``add(_:attributes:)`` throws for the first invalid row (no row is added
+  ///   then), or `CancellationError` when the calling task is cancelled: the index then holds
+  ///   every row but some are not linked into the graph (graph searches may miss them), so
+  ///   discard it.
+  public mutating func add(
+    contentsOf vectors: VectorMatrix, attributes: IntMatrix? = nil, threads: Int,
+    progress: @escaping @Sendable (Int) -> Void = { _ in }
+  ) async throws {
+    precondition(threads >= 1, "threads must be at least 1, got \(threads)")
+    if threads == 1 || vectors.rows < 2 * threads {
+      try add(contentsOf: vectors, attributes: attributes, progress: progress)
+      return
+    }
+    if let a = attributes, a.rows != vectors.rows {
+      throw VectorSearchError(.invalidArgument, "\(vectors.rows) vectors but \(a.rows) attribute rows")
+    }
+    // Validate and store every row first, so a bad row leaves the index unchanged.
+    var staged = store
+    staged.reserveCapacity(count + vectors.rows)
+    for i in 0..<vectors.rows { _ = try staged.append(vectors.row(i), attributes: attributes?.row(i) ?? []) }
+    let first = count
+    store = staged
+    graph.reserveCapacity(store.count)
+    // Levels in row order from the seeded generator, as a sequential build draws them.
+    for _ in first..<store.count { graph.appendNode(level: randomLevel()) }
+    var next = first
+    if graph.entryPoint < 0 {
+      graph.entryPoint = Int32(first)
+      graph.maxLevel = Int(graph.level[first])
+      next += 1
+    }
+    let shared = HNSWSharedBuild(graph: graph, count: store.count, next: next)
+    let levels = graph.level
+    let values = store.values
+    let d = store.dimension
+    let n = store.count
+    let params = parameters
+    let metric = store.metric
+    await withTaskGroup(of: Void.self) { group in
+      for _ in 0..<threads {
+        group.addTask {
+          switch metric {
+          case .l2:
+            HNSWCore<L2Kernel>.insertTask(
+              shared, levels: levels, vectors: values, dimension: d, count: n, end: n, params: params,
+              progress: progress)
+          case .innerProduct, .cosine:
+            HNSWCore<DotKernel>.insertTask(
+              shared, levels: levels, vectors: values, dimension: d, count: n, end: n, params: params,
+              progress: progress)
+          }
+        }
+      }
+    }
+    shared.finish(into: &graph)
+    try Task.checkCancellation()
+    progress(vectors.rows)
   }
 }

@@ -27,8 +27,12 @@ public enum FilterStrategy: String, Sendable, Hashable, CaseIterable {
 
   /// Below this many estimated passing vectors, brute force is cheaper than a graph walk.
   public static let bruteForceMaxPassing = 2_000
-  /// From this selectivity up, post-filtering loses little.
-  public static let postFilterMinSelectivity = 0.5
+  /// From this selectivity up, post-filtering loses little. Measured on
+  /// wordnet-minilm-50k (M = 16): at 10% (a range filter uncorrelated with the vectors)
+  /// post-filtering reached recall 0.954 at 1.6-1.7x the speed of the two-hop walk, while at
+  /// 5.6% (a category filter) the two-hop walk was far ahead (recall 0.96 where
+  /// post-filtering never passed 0.95).
+  public static let postFilterMinSelectivity = 0.08
 
   /// The strategy `.automatic` picks for an estimated `selectivity` over `count` vectors.
   public static func choose(selectivity: Double, count: Int) -> FilterStrategy {

@@ -41,10 +41,13 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
     _ q: UnsafePointer<Float>, _ r0: UnsafePointer<Float>, _ r1: UnsafePointer<Float>,
     _ r2: UnsafePointer<Float>, _ r3: UnsafePointer<Float>, _ count: Int
   ) -> SIMD4<Float>
+  /// Code of the metric in `frontier_rows_by_id_f32` (0: squared L2, 1: `1 - a·b`).
+  static var rowsKind: Int32 { get }
 }
 
 /// Squared Euclidean distance.
 @usableFromInline internal enum L2Kernel: DistanceKernel {
+  @inlinable static var rowsKind: Int32 { 0 }
   @inlinable @inline(__always)
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
     frontier_l2sq_f32(a, b, count)
@@ -60,6 +63,7 @@ public enum VectorMetric: String, Sendable, Hashable, CaseIterable {
 
 /// `1 - a·b` (inner product and cosine on unit vectors).
 @usableFromInline internal enum DotKernel: DistanceKernel {
+  @inlinable static var rowsKind: Int32 { 1 }
   @inlinable @inline(__always)
   static func distance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ count: Int) -> Float {
     1 - frontier_dot_f32(a, b, count)

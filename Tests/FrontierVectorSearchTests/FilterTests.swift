@@ -115,7 +115,8 @@ let selectivityFilters = [
 
   @Test func automaticChoiceFollowsSelectivity() throws {
     #expect(FilterStrategy.choose(selectivity: 0.001, count: 1_000_000) == .bruteForce)
-    #expect(FilterStrategy.choose(selectivity: 0.1, count: 1_000_000) == .graph)
+    #expect(FilterStrategy.choose(selectivity: 0.03, count: 1_000_000) == .graph)
+    #expect(FilterStrategy.choose(selectivity: 0.1, count: 1_000_000) == .postFilter)
     #expect(FilterStrategy.choose(selectivity: 0.9, count: 1_000_000) == .postFilter)
     let (h, _, _, attrs) = try attributedIndexes(count: 300, seed: 5)
     let filter = try h.filter("pos in {0, 1}")
