@@ -915,7 +915,7 @@ extension HNSWCore {
   /// the current top keeps the global lock for its whole insertion, so the entry point
   /// changes only when that node is fully linked (as in the reference implementation).
   static func insertTask(
-    _ shared: HNSWSharedBuild, levels: ContiguousArray<UInt8>, vectors: ContiguousArray<Float>, dimension: Int,
+    _ shared: HNSWSharedBuild, levels: ContiguousArray<UInt8>, vectors: StoredArray<Float>, dimension: Int,
     count: Int, end: Int, params: HNSWParameters, progress: @Sendable (Int) -> Void
   ) {
     var sc = HNSWScratch()
