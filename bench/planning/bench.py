@@ -30,8 +30,11 @@ PLANNERS = {
 }
 
 
-def round_robin(ts):
-    """Instance 1 of every domain, then instance 2, ...: a run stopped part-way still covers every domain."""
+def round_robin(ts, ipc_first=False):
+    """Instance 1 of every domain, then instance 2, ...: a run stopped part-way still covers every domain.
+    ipc_first: all IPC rounds before the LLM+P ones (whose optimal runs mostly time out)."""
+    if ipc_first:
+        return round_robin([t for t in ts if t[0].startswith("ipc/")]) + round_robin([t for t in ts if not t[0].startswith("ipc/")])
     by, order = {}, []
     for t in ts:
         if t[0] not in by:
@@ -117,7 +120,7 @@ def main():
     ap.add_argument("--per-ipc", type=int, default=1000)
     ap.add_argument("--planners", default=",".join(PLANNERS))
     ap.add_argument("--out", required=True)
-    ap.add_argument("--order", choices=["domain", "round-robin"], default="domain")
+    ap.add_argument("--order", choices=["domain", "round-robin", "round-robin-ipc-first"], default="domain")
     ap.add_argument("--resume", action="store_true", help="skip (task, planner) pairs already in --out")
     ap.add_argument("--only", default="", help="comma-separated domain/task pairs, e.g. ipc/tpp/instance-5")
     a = ap.parse_args()
@@ -125,20 +128,23 @@ def main():
     # "Search time"/"Total time"); ground_s/facts/actions: Frontier's grounding (parse included) or
     # FD's translator (CPU time, SAS+ facts = values of the finite-domain variables, operators).
     fields = ["domain", "task", "planner", "solved", "cost", "expanded", "cpu", "wall", "valid", "note",
-              "search_s", "total_s", "ground_s", "facts", "actions", "variables"]
+              "search_s", "total_s", "ground_s", "facts", "actions", "variables", "search_cpu", "ground_cpu", "total_cpu"]
     done = set()
     if a.resume and os.path.exists(a.out):
         done = {(r["domain"], r["task"], r["planner"]) for r in csv.DictReader(open(a.out))}
     only = set(x for x in a.only.split(",") if x)
     new = not os.path.exists(a.out)
+    if not new:  # append in the file's own column layout (older files lack the *_cpu columns)
+        with open(a.out) as fh:
+            fields = next(csv.reader(fh))
     f = open(a.out, "a", newline="")
-    w = csv.DictWriter(f, fieldnames=fields)
+    w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
     if new:
         w.writeheader()
     lim = a.limit
     ts = tasks(a.per_llmp, a.per_ipc)
-    if a.order == "round-robin":
-        ts = round_robin(ts)
+    if a.order.startswith("round-robin"):
+        ts = round_robin(ts, ipc_first=a.order == "round-robin-ipc-first")
     for dom_name, task, domain, problem in ts:
         if only and dom_name + "/" + task not in only:
             continue
@@ -158,8 +164,11 @@ def main():
                 out, code, cpu, wall = run(cap + [a.frontier, "plan", d, p, "--search", arg,
                                             "--memory-limit", str(a.memory_mb), "--plan-file", plan, "--json"], work, lim)
                 m = re.search(r'"solved":true', out)
+                # *_seconds: wall clock; *_cpu_seconds: CPU time (frontier builds from 2026-11-27 on)
                 for key, col in [("search_seconds", "search_s"), ("total_seconds", "total_s"),
-                                 ("grounding_seconds", "ground_s"), ("facts", "facts"), ("actions", "actions")]:
+                                 ("grounding_seconds", "ground_s"), ("facts", "facts"), ("actions", "actions"),
+                                 ("search_cpu_seconds", "search_cpu"), ("grounding_cpu_seconds", "ground_cpu"),
+                                 ("total_cpu_seconds", "total_cpu")]:
                     x = re.search(r'"%s":([0-9.eE+-]+)' % key, out)
                     if x:
                         row[col] = x.group(1)
