@@ -94,6 +94,7 @@ struct Plan: AsyncParsableCommand {
   func run() async throws {
     let clock = ContinuousClock()
     let t0 = clock.now
+    let cpu0 = cpuSeconds()
     let task = try loadPlanningTask(domain: domain, problem: problem, strict: strictRequirements)
     let ground: GroundTask
     do {
@@ -102,12 +103,15 @@ struct Plan: AsyncParsableCommand {
       throw InputError(error)
     }
     let groundingSeconds = seconds(clock.now - t0)
+    let groundingCPU = cpuSeconds() - cpu0
     // Planning expansions are costly (heuristic evaluations): check the clock often.
     var limits = SearchLimits(checkInterval: 128)
     if let t = timeLimit { limits.maxDuration = .milliseconds(Int64(t * 1000)) }
     if let m = memoryLimit { limits.maxMemoryBytes = m * 1_048_576 }
     let config = PlannerConfiguration(search: search.value, weight: weight, options: SearchOptions(limits: limits))
+    let cpuSearch0 = cpuSeconds()
     let result = Planner.solve(ground, configuration: config)
+    let searchCPU = cpuSeconds() - cpuSearch0
     var text: String? = nil
     if let plan = result.plan {
       let planText = ground.ipcPlan(plan)
@@ -125,6 +129,7 @@ struct Plan: AsyncParsableCommand {
       }
     }
     let total = seconds(clock.now - t0)
+    let totalCPU = cpuSeconds() - cpu0
     let outcome: String
     switch result.outcome {
     case .solved: outcome = "solved"
@@ -147,6 +152,11 @@ struct Plan: AsyncParsableCommand {
       j.add("search_seconds", s.seconds)
       j.add("grounding_seconds", groundingSeconds)
       j.add("total_seconds", total)
+      // The *_seconds above are wall-clock; these are the process's CPU time (user + system)
+      // over the same spans, the fair measure on a shared machine.
+      j.add("grounding_cpu_seconds", groundingCPU)
+      j.add("search_cpu_seconds", searchCPU)
+      j.add("total_cpu_seconds", totalCPU)
       j.add("h_init", result.initialHeuristic)
       j.add("facts", ground.factCount)
       j.add("actions", ground.actionCount)

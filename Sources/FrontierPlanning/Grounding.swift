@@ -50,6 +50,10 @@ struct GrounderRun {
   // Reachability state.
   var reached: Set<FactKey> = []
   var byPredicate: [[[Int32]]] = []
+  /// Per predicate, argument position and object: the positions in `byPredicate` of the
+  /// facts with that object there (ascending), so a literal with a bound argument scans
+  /// only its matching facts.
+  var argIndex: [[[[Int32]]]] = []
   var pending: [FactKey] = []
   var groundActions: [(variant: Int, binding: [Int32])] = []
   var actionSeen: Set<[Int32]> = []
@@ -76,12 +80,13 @@ struct GrounderRun {
     for a in task.domain.actions { collect(a.effect) }
     for (name, i) in predicateIndex where !fluent.contains(name) { staticPredicates.insert(i) }
     byPredicate = Array(repeating: [], count: predicateNames.count + 1)
+    argIndex = Array(repeating: [], count: predicateNames.count + 1)
     for a in task.problem.initialAtoms {
       let key = FactKey(predicate: Int32(predicateIndex[a.predicate]!), args: a.arguments.map { objectIndex[$0]! })
       if staticPredicates.contains(Int(key.predicate)) {
-        if staticFacts.insert(key).inserted { byPredicate[Int(key.predicate)].append(key.args) }
+        if staticFacts.insert(key).inserted { appendFact(key) }
       } else if reached.insert(key).inserted {
-        byPredicate[Int(key.predicate)].append(key.args)
+        appendFact(key)
       }
     }
     var norm = Normalizer(
@@ -124,6 +129,21 @@ struct GrounderRun {
 
   var goalConjunction = NConjunction()
 
+  /// Appends a reached or static fact to `byPredicate` and `argIndex`.
+  mutating func appendFact(_ k: FactKey) {
+    let p = Int(k.predicate)
+    if p >= byPredicate.count {
+      byPredicate.append(contentsOf: Array(repeating: [], count: p + 1 - byPredicate.count))
+      argIndex.append(contentsOf: Array(repeating: [], count: p + 1 - argIndex.count))
+    }
+    let position = Int32(byPredicate[p].count)
+    byPredicate[p].append(k.args)
+    if argIndex[p].count < k.args.count {
+      argIndex[p] = Array(repeating: Array(repeating: [], count: task.objects.count), count: k.args.count)
+    }
+    for (j, o) in k.args.enumerated() { argIndex[p][j][Int(o)].append(position) }
+  }
+
   /// Positive literals, static ones first (they filter cheaply).
   static func orderedPositives(_ conj: NConjunction, _ statics: Set<Int>) -> [NLiteral] {
     let pos = conj.literals.filter { $0.positive }
@@ -155,11 +175,22 @@ struct GrounderRun {
   func enumerate(_ conj: NConjunction, variant v: Int, vars: [Int], binding: inout [Int32],
                  delta: Int = -1, emit: (inout [Int32]) -> Void) {
     let positives = Self.orderedPositives(conj, staticPredicates)
-    func rec(_ i: Int, _ binding: inout [Int32]) {
-      if i == positives.count {
+    let staticCount = positives.count - fluentCount(positives)
+    // Join order: in a semi-naive round the literal restricted to the new facts (few) goes
+    // first, so the others are reached with bound arguments and scan only their index
+    // entries; otherwise static literals first. Which facts each literal may match depends
+    // on its place among the fluent literals of `positives`, not on the join order.
+    var order = Array(positives.indices)
+    if delta >= 0 && staticCount + delta < positives.count {
+      order.remove(at: staticCount + delta)
+      order.insert(staticCount + delta, at: 0)
+    }
+    func rec(_ step: Int, _ binding: inout [Int32]) {
+      if step == order.count {
         bindRest(0, &binding)
         return
       }
+      let i = order[step]
       let lit = positives[i]
       let k = lit.args.count
       var newly: [Int] = []
@@ -167,7 +198,7 @@ struct GrounderRun {
       let facts = byPredicate[lit.predicate]
       var range = 0..<facts.count
       if delta >= 0 && !staticPredicates.contains(lit.predicate) {
-        let fluentIndex = i - (positives.count - fluentCount(positives))
+        let fluentIndex = i - staticCount
         let p = lit.predicate
         if fluentIndex < delta {
           range = 0..<previousMark[p]
@@ -177,7 +208,7 @@ struct GrounderRun {
           range = 0..<currentMark[p]
         }
       }
-      for args in facts[range] {
+      func visit(_ args: [Int32], _ binding: inout [Int32]) {
         var ok = true
         for j in 0..<k {
           let a = lit.args[j]
@@ -197,9 +228,35 @@ struct GrounderRun {
             }
           }
         }
-        if ok { rec(i + 1, &binding) }
+        if ok { rec(step + 1, &binding) }
         for vi in newly { binding[vi] = -1 }
         newly.removeAll(keepingCapacity: true)
+      }
+      // The bound argument with the fewest facts, if any.
+      var best: [Int32]? = nil
+      let index = argIndex[lit.predicate]
+      if index.count == k {
+        for j in 0..<k {
+          let a = lit.args[j]
+          let o = a >= 0 ? a : binding[Int(-a - 1)]
+          if o >= 0 {
+            let l = index[j][Int(o)]
+            if best == nil || l.count < best!.count { best = l }
+          }
+        }
+      }
+      if let candidates = best {
+        if candidates.count >= range.count {
+          for args in facts[range] { visit(args, &binding) }
+        } else {
+          for fi in candidates {
+            let f = Int(fi)
+            if f >= range.upperBound { break }
+            if f >= range.lowerBound { visit(facts[f], &binding) }
+          }
+        }
+      } else {
+        for args in facts[range] { visit(args, &binding) }
       }
     }
     func bindRest(_ j: Int, _ binding: inout [Int32]) {
@@ -281,7 +338,7 @@ struct GrounderRun {
       }
       let changed = !pending.isEmpty || groundActions.count > oldActions
       for k in pending where reached.insert(k).inserted {
-        byPredicate[Int(k.predicate)].append(k.args)
+        appendFact(k)
       }
       pending.removeAll()
       pendingSet.removeAll()

@@ -5,6 +5,8 @@
 #
 #   bench/planning/run.sh                 # full set: 60 s / 2 GiB per task (hours)
 #   LIMIT=10 PER_LLMP=5 PER_IPC=3 bench/planning/run.sh   # the subset in BENCHMARKS.md
+#   VENV=/tmp/venv-plan ORDER=round-robin RESUME=1 PLANNERS=frontier-satisficing,fd-lama-first \
+#     bench/planning/run.sh               # reuse a venv; instance 1 of every domain first; resume
 #
 # Output: bench/planning/results.csv (appended) and the tables on standard output.
 set -euo pipefail
@@ -33,5 +35,6 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 taskset -c "$CPU" "$venv/bin/python" "$here/bench.py" --frontier "$frontier" --fd "$fd" \
   --python "$venv/bin/python" --pyperplan "$venv/bin/pyperplan" --validate "$val" \
   --limit "$LIMIT" --memory-mb "$MEMORY_MB" --per-llmp "$PER_LLMP" --per-ipc "$PER_IPC" \
-  ${PLANNERS:+--planners "$PLANNERS"} --out "$OUT" >&2
+  ${PLANNERS:+--planners "$PLANNERS"} ${ORDER:+--order "$ORDER"} ${ONLY:+--only "$ONLY"} \
+  ${RESUME:+--resume} --out "$OUT" >&2
 "$venv/bin/python" "$here/table.py" "$OUT"

@@ -5,7 +5,7 @@ import statistics
 import sys
 from collections import defaultdict
 
-rows = list(csv.DictReader(open(sys.argv[1])))
+rows = [r for path in sys.argv[1:] for r in csv.DictReader(open(path))]  # several CSVs: concatenated
 by = {(r["domain"], r["task"], r["planner"]): r for r in rows}
 domains = sorted({r["domain"] for r in rows})
 planners = [p for p in ["frontier-satisficing", "fd-lama-first", "fd-eager-ff-pref", "pyperplan-gbfs-hff",
@@ -21,15 +21,39 @@ def solved(d, t, p):
 print("| domain | tasks | " + " | ".join(planners) + " |")
 print("|---|---:|" + "---:|" * len(planners))
 total = defaultdict(int)
+tried = defaultdict(int)
 for d in domains:
     ts = [t for (dd, t) in tasks if dd == d]
     cells = []
     for p in planners:
         n = sum(solved(d, t, p) for t in ts)
+        m = sum((d, t, p) in by for t in ts)
         total[p] += n
-        cells.append(str(n))
+        tried[p] += m
+        cells.append("%d/%d" % (n, m) if m else "–")
     print("| %s | %d | %s |" % (d, len(ts), " | ".join(cells)))
-print("| **total** | %d | %s |" % (len(tasks), " | ".join("**%d**" % total[p] for p in planners)))
+print("| **total** | %d | %s |" % (len(tasks), " | ".join("**%d/%d**" % (total[p], tried[p]) for p in planners)))
+print("\n(solved/attempted: a planner's runs are counted only on the tasks it reached)\n")
+
+# coverage on the tasks every planner of a group reached, so partial runs compare like with like
+seen = []
+for group in [["frontier-satisficing", "fd-lama-first", "fd-eager-ff-pref"], ["frontier-satisficing", "fd-lama-first",
+              "fd-eager-ff-pref", "pyperplan-gbfs-hff"], ["frontier-optimal", "fd-astar-lmcut"]]:
+    group = [p for p in group if p in planners]
+    if len(group) < 2 or group in seen:
+        continue
+    seen.append(group)
+    common = [(d, t) for d, t in tasks if all((d, t, p) in by for p in group)]
+    cov = {p: sum(solved(d, t, p) for d, t in common) for p in group}
+    cov_nt = {p: sum(solved(d, t, p) for d, t in common if d != "llmp/tyreworld") for p in group}
+    print("on the %d tasks all of %s reached: %s; without llmp/tyreworld (%d tasks): %s" % (
+        len(common), ", ".join(group), ", ".join("%s %d" % (p, cov[p]) for p in group),
+        sum(1 for d, t in common if d != "llmp/tyreworld"), ", ".join("%s %d" % (p, cov_nt[p]) for p in group)))
+    a = group[0]
+    for b in group[1:]:
+        lost = [(d, t) for d, t in common if solved(d, t, b) and not solved(d, t, a)]
+        if lost:
+            print("  %s solves, %s does not: %s" % (b, a, ", ".join("%s %s" % x for x in lost)))
 print()
 
 
@@ -52,6 +76,35 @@ for a, b in [("frontier-satisficing", "fd-lama-first"), ("frontier-satisficing",
         if rs:
             print("| %s / %s | %d | %.2f | %d |" % (a, b, len(rs), statistics.median(rs), sum(r < 1 for r in rs)))
 print()
+
+print("Search time alone, tasks both solve where FD's search took >= 0.5 s. FD: its search component's "
+      "\"Search time\" (CPU time; without the Python driver, translator and search preprocessing). Frontier: its "
+      "search CPU time (search_cpu_seconds) where the binary reports it, else the whole process's CPU time "
+      "(parse, ground, search, validate: an upper bound). Total: CPU time of the whole run, both planners.\n")
+print("| comparison | tasks | median search ratio | min | max | Frontier faster (search) on | median total-CPU ratio |")
+print("|---|---:|---:|---:|---:|---:|---:|")
+for a, b in [("frontier-satisficing", "fd-lama-first"), ("frontier-satisficing", "fd-eager-ff-pref"),
+             ("frontier-optimal", "fd-astar-lmcut")]:
+    rs, tot = [], []
+    for d, t in tasks:
+        if solved(d, t, a) and solved(d, t, b):
+            x, y = by[(d, t, a)], by[(d, t, b)]
+            if y.get("search_s") and float(y["search_s"]) >= 0.5:
+                fs = x.get("search_cpu") or x["cpu"]
+                rs.append(float(fs) / float(y["search_s"]))
+                tot.append(float(x["cpu"]) / float(y["cpu"]))
+    if rs:
+        print("| %s / %s | %d | %.2f | %.2f | %.2f | %d | %.2f |" % (a, b, len(rs), statistics.median(rs), min(rs),
+                                                                 max(rs), sum(r < 1 for r in rs), statistics.median(tot)))
+    else:
+        print("| %s / %s | 0 | – | – | – | – | – |" % (a, b))
+print()
+
+if "pyperplan-gbfs-hff" in planners and "frontier-satisficing" in planners:
+    rs = ratio("frontier-satisficing", "pyperplan-gbfs-hff")
+    if rs:
+        print("Frontier satisficing vs pyperplan (CPU time, %d tasks both solve): median %.3f, max %.3f; "
+              "Frontier slower on %d\n" % (len(rs), statistics.median(rs), max(rs), sum(r >= 1 for r in rs)))
 
 if "frontier-optimal" in planners and "fd-astar-lmcut" in planners:
     same = diff = 0
