@@ -5,6 +5,8 @@
 #ifndef CFRONTIER_KERNELS_H
 #define CFRONTIER_KERNELS_H
 
+#include "frontier_cma_kernels.h"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
