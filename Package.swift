@@ -38,7 +38,7 @@ let package = Package(
     .target(
       name: "FrontierOptimization",
       dependencies: [
-        "FrontierCore", .product(name: "RealModule", package: "swift-numerics"),
+        "FrontierCore", "CFrontierKernels", .product(name: "RealModule", package: "swift-numerics"),
         .product(name: "Yams", package: "Yams"),
       ],
       swiftSettings: strictSettings),

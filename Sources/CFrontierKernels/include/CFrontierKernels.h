@@ -6,6 +6,7 @@
 #define CFRONTIER_KERNELS_H
 
 #include <sched.h>
+#include "frontier_cma_kernels.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -164,6 +164,19 @@ public struct CMAEvolutionStrategy: Sendable {
   var wCirc: [Double]
   /// Eigen-solver buffers, reused by every refresh.
   var eigen: SymmetricEigen
+  /// Row stride of the padded sampling buffers (n rounded up to a multiple of 8).
+  let ld: Int
+  /// `B D` transposed and padded: row j is eigenvector j times `D_j` (`n × ld`), so a batch of
+  /// samples is one matrix product `Z (B D)ᵀ`.
+  var bdRows: [Double]
+  /// The mean, padded to `ld`.
+  var meanPad: [Double]
+  /// Normals (`count × n`) and samples (`count × ld`) of the last batch.
+  var zBatch: [Double] = []
+  var xBatch: [Double] = []
+  /// Rank-one and rank-μ vectors (`(1 + λ) × n`) and their weights for the covariance update.
+  var updateRows: [Double]
+  var updateWeights: [Double]
 
   /// Learning rates derived from a weight vector (tutorial, Table 1).
   struct Rates: Sendable {
@@ -270,6 +283,12 @@ public struct CMAEvolutionStrategy: Sendable {
     invSqrtYw = z
     wCirc = [Double](repeating: 0, count: lambda)
     eigen = SymmetricEigen(n: n)
+    ld = (n + 7) / 8 * 8
+    bdRows = [Double](repeating: 0, count: n * ld)
+    for i in 0..<n { bdRows[i * ld + i] = 1 }
+    meanPad = [Double](repeating: 0, count: ld)
+    updateRows = [Double](repeating: 0, count: (lambda + 1) * n)
+    updateWeights = [Double](repeating: 0, count: lambda + 1)
   }
 
   /// The covariance matrix C, row-major `n × n`.
@@ -337,6 +356,43 @@ public struct CMAEvolutionStrategy: Sendable {
     }
     if let lo = options.lowerBounds, let hi = options.upperBounds {
       for i in 0..<n { x[i] = Swift.min(Swift.max(x[i], lo[i]), hi[i]) }
+    }
+  }
+
+  /// Samples `count` solutions `m + σ B D z` into `out` (row-major `count × n`), drawing the
+  /// `count × n` normals from `normal` first (in row order) and applying `B D` to the whole
+  /// block as one matrix product (`frontier_cma_sample`, register-tiled, per-ISA clones).
+  /// With bounds, each sample is instead drawn by ``sampleOne(into:using:)`` (resampled, then
+  /// clipped) from `normal`'s generator.
+  /// - Complexity: `O(count n²)`; no allocation once the batch buffers have grown to `count`.
+  public mutating func sample(count: Int, into out: UnsafeMutablePointer<Double>, normal: inout NormalSource) {
+    let n = dimension, ld = self.ld
+    guard count > 0 else { return }
+    if options.lowerBounds != nil {
+      if z.count != n { z = [Double](repeating: 0, count: n) }
+      var x = [Double](repeating: 0, count: n)
+      for r in 0..<count {
+        sampleOne(into: &x, using: &normal.rng)
+        x.withUnsafeBufferPointer { (out + r * n).update(from: $0.baseAddress!, count: n) }
+      }
+      return
+    }
+    if zBatch.count < count * n { zBatch = [Double](repeating: 0, count: count * n) }
+    if xBatch.count < count * ld { xBatch = [Double](repeating: 0, count: count * ld) }
+    zBatch.withUnsafeMutableBufferPointer { zp in normal.fill(zp.baseAddress!, count: count * n) }
+    for i in 0..<n { meanPad[i] = mean[i] }
+    let sg = sigma
+    bdRows.withUnsafeBufferPointer { v in
+      zBatch.withUnsafeBufferPointer { zp in
+        meanPad.withUnsafeBufferPointer { mp in
+          xBatch.withUnsafeMutableBufferPointer { xp in
+            CMAKernels.sample(
+              n: n, rows: count, v: v.baseAddress!, ld: ld, z: zp.baseAddress!, ldz: n, mean: mp.baseAddress!,
+              sigma: sg, x: xp.baseAddress!)
+            for r in 0..<count { (out + r * n).update(from: xp.baseAddress! + r * ld, count: n) }
+          }
+        }
+      }
     }
   }
 
@@ -467,26 +523,22 @@ public struct CMAEvolutionStrategy: Sendable {
     }
     let deltaH = (1 - hSigma) * rates.cc * (2 - rates.cc)
     let decay = 1 + rates.c1 * deltaH - rates.c1 - rates.cMu * wSum
-    // Lower triangle: C ← decay C + c1 p_c p_cᵀ + cμ Σ_r w°_r y_r y_rᵀ, row-major rank-1 passes.
-    let c1 = rates.c1, cMu = rates.cMu
+    // Lower triangle: C ← decay C + c1 p_c p_cᵀ + cμ Σ_r w°_r y_r y_rᵀ, one symmetric rank-k
+    // update over the rows with a nonzero weight (frontier_syrk_lower), then mirrored.
+    var k = 1
+    updateWeights[0] = rates.c1
+    for i in 0..<n { updateRows[i] = pC[i] }
+    for r in 0..<lambda where wCirc[r] != 0 {
+      updateWeights[k] = rates.cMu * wCirc[r]
+      for i in 0..<n { updateRows[k * n + i] = ys[r * n + i] }
+      k += 1
+    }
+    let rankK = k
     c.withUnsafeMutableBufferPointer { cp in
-      ys.withUnsafeBufferPointer { yp in
-        pC.withUnsafeBufferPointer { pc in
-          let cp = cp.baseAddress!, yp = yp.baseAddress!, pc = pc.baseAddress!
-          for i in 0..<n {
-            let row = cp + i * n
-            let a = c1 * pc[i]
-            for j in 0...i { row[j] = decay * row[j] + a * pc[j] }
-          }
-          for r in 0..<lambda where wCirc[r] != 0 {
-            let w = cMu * wCirc[r]
-            let y = yp + r * n
-            for i in 0..<n {
-              let row = cp + i * n
-              let a = w * y[i]
-              for j in 0...i { row[j] += a * y[j] }
-            }
-          }
+      updateRows.withUnsafeBufferPointer { yp in
+        updateWeights.withUnsafeBufferPointer { wp in
+          let cp = cp.baseAddress!
+          CMAKernels.syrkLower(n: n, k: rankK, decay: decay, w: wp.baseAddress!, y: yp.baseAddress!, ldy: n, c: cp, ldc: n)
           for i in 0..<n {
             for j in 0..<i { cp[j * n + i] = cp[i * n + j] }
           }
@@ -520,6 +572,15 @@ public struct CMAEvolutionStrategy: Sendable {
     eigen.decompose(c)
     for i in 0..<dimension { d[i] = Swift.max(eigen.values[i], 1e-300).squareRoot() }
     eigen.vectorColumns(into: &b)
+    let n = dimension, ld = self.ld
+    eigen.paddedRows.withUnsafeBufferPointer { z in
+      bdRows.withUnsafeMutableBufferPointer { v in
+        for j in 0..<n {
+          let dj = d[j]
+          for i in 0..<ld { v[j * ld + i] = z[j * ld + i] * dj }
+        }
+      }
+    }
   }
 
   mutating func checkStop(rankingValues: [Double]?) -> CMAStopReason? {

@@ -39,11 +39,7 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   public var dimension: Int { es.dimension }
 
   public mutating func sample(count: Int, into out: UnsafeMutablePointer<Double>, using normal: inout NormalSource) {
-    let n = dimension
-    for r in 0..<count {
-      es.sampleOne(into: &rows[r], using: &normal.rng)
-      rows[r].withUnsafeBufferPointer { (out + r * n).update(from: $0.baseAddress!, count: n) }
-    }
+    es.sample(count: count, into: out, normal: &normal)
   }
 
   public mutating func update(solutions: UnsafePointer<Double>, count: Int, ranking: [Int], parents: Int) {

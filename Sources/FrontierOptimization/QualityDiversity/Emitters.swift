@@ -53,6 +53,11 @@ public struct NormalSource: Sendable {
     return negative ? x - Self.r : Self.r - x
   }
 
+  /// Writes `count` standard normals to `out`, the values `count` calls of ``next()`` return.
+  @inlinable public mutating func fill(_ out: UnsafeMutablePointer<Double>, count: Int) {
+    for i in 0..<count { out[i] = next() }
+  }
+
   /// A uniform integer in `0..<n`.
   @inlinable public mutating func index(_ n: Int) -> Int { Int.random(in: 0..<n, using: &rng) }
 }
