@@ -58,7 +58,11 @@ import FrontierPlanning
           ("ipc/tpp", "instance-20", 777, 6750),
         ])
   func largeTaskSizesUnchanged(_ domain: String, _ instance: String, _ facts: Int, _ actions: Int) throws {
-    let task = try loadTask(domain: "pddl/\(domain)/domain.pddl", problem: "pddl/\(domain)/instances/\(instance).pddl")
+    // Most domains have one domain.pddl; some (tpp) have one domain file per instance.
+    let shared = "pddl/\(domain)/domain.pddl"
+    let perInstance = "pddl/\(domain)/domains/\(instance.replacingOccurrences(of: "instance", with: "domain")).pddl"
+    let domainFile = FileManager.default.fileExists(atPath: sharedData.appendingPathComponent(shared).path) ? shared : perInstance
+    let task = try loadTask(domain: domainFile, problem: "pddl/\(domain)/instances/\(instance).pddl")
     let g = try Grounder.ground(task)
     #expect(g.factCount == facts)
     #expect(g.actionCount == actions)
