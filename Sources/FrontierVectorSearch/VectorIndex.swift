@@ -55,7 +55,7 @@ public struct SearchParameters: Sendable, Hashable {
   }
 }
 
-/// An index of fixed-dimension float vectors with integer attributes, searched for the `k`
+/// An index of fixed-dimension float vectors with integer and float attributes, searched for the `k`
 /// nearest neighbours of a query, optionally among only the vectors that pass a filter.
 ///
 /// Ids are insertion numbers `0..<count`. Search is `mutating` because an index reuses its
@@ -68,10 +68,14 @@ public protocol VectorIndex: Sendable {
   var count: Int { get }
   /// Vectors not marked deleted.
   var liveCount: Int { get }
-  /// Names of the per-vector integer attributes, in the order `add` takes them.
+  /// Names of the per-vector attributes, in the order `add` takes them.
   var attributeNames: [String] { get }
+  /// The attribute columns (names and kinds: integer or float), in the order `add` takes them.
+  var attributeColumns: [AttributeColumn] { get }
 
-  /// Adds a vector with one value per attribute; returns its id.
+  /// Adds a vector with one 32-bit cell per attribute (an integer, or a float's bit
+  /// pattern for a float column; `add(_:values:)` on the concrete indexes takes typed
+  /// values); returns its id.
   @discardableResult
   mutating func add(_ vector: [Float], attributes: [Int32]) throws -> Int
   /// Excludes `id` from all later results (the vector stays in the structure).
@@ -95,9 +99,9 @@ extension VectorIndex {
     try search(query, k: k, filter: filter, parameters: SearchParameters())
   }
 
-  /// Parses `expression` against this index's attribute names.
+  /// Parses `expression` against this index's attribute names and kinds.
   public func filter(_ expression: String) throws -> VectorFilter {
-    try VectorFilter(expression, attributes: attributeNames)
+    try VectorFilter(expression, columns: attributeColumns)
   }
 }
 
