@@ -59,9 +59,11 @@ FRONTIER_CLONES float frontier_l2sq_f32(const float *a, const float *b, long n) 
   return r;
 }
 
-FRONTIER_CLONES void frontier_four_rows_f32(const float *q, const float *r0, const float *r1,
-                                            const float *r2, const float *r3, long n, int squared,
-                                            float *out) {
+// Distances of four rows to one query (squared L2 or dot product), accumulated 16 lanes at a
+// time; kept inline so each clone compiles it with its own instruction set.
+static inline __attribute__((always_inline)) void four_rows(const float *q, const float *r0, const float *r1,
+                                                            const float *r2, const float *r3, long n,
+                                                            int squared, float *out) {
   v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
   long i = 0;
   if (squared) {
@@ -109,6 +111,12 @@ FRONTIER_CLONES void frontier_four_rows_f32(const float *q, const float *r0, con
   out[3] = o3;
 }
 
+FRONTIER_CLONES void frontier_four_rows_f32(const float *q, const float *r0, const float *r1,
+                                            const float *r2, const float *r3, long n, int squared,
+                                            float *out) {
+  four_rows(q, r0, r1, r2, r3, n, squared, out);
+}
+
 // One row's distance with the accumulation of frontier_dot_f32 / frontier_l2sq_f32 (kept
 // inline so each clone compiles it with its own instruction set).
 static inline __attribute__((always_inline)) float one_row(const float *q, const float *r, long n, int squared) {
@@ -149,57 +157,10 @@ FRONTIER_CLONES void frontier_rows_by_id_f32(const float *q, const float *base, 
   for (; t + 4 <= count; t += 4) {
     const float *r0 = base + (long)ids[t] * n, *r1 = base + (long)ids[t + 1] * n;
     const float *r2 = base + (long)ids[t + 2] * n, *r3 = base + (long)ids[t + 3] * n;
-    v16 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0};
-    long i = 0;
-    if (squared) {
-      for (; i + 16 <= n; i += 16) {
-        v16 x = load16(q + i);
-        v16 d0 = x - load16(r0 + i), d1 = x - load16(r1 + i);
-        v16 d2 = x - load16(r2 + i), d3 = x - load16(r3 + i);
-        a0 += d0 * d0;
-        a1 += d1 * d1;
-        a2 += d2 * d2;
-        a3 += d3 * d3;
-      }
-    } else {
-      for (; i + 16 <= n; i += 16) {
-        v16 x = load16(q + i);
-        a0 += x * load16(r0 + i);
-        a1 += x * load16(r1 + i);
-        a2 += x * load16(r2 + i);
-        a3 += x * load16(r3 + i);
-      }
-    }
-    float o0, o1, o2, o3;
-    HSUM16(a0, o0);
-    HSUM16(a1, o1);
-    HSUM16(a2, o2);
-    HSUM16(a3, o3);
-    for (; i < n; i++) {
-      float x = q[i];
-      if (squared) {
-        float d0 = x - r0[i], d1 = x - r1[i], d2 = x - r2[i], d3 = x - r3[i];
-        o0 += d0 * d0;
-        o1 += d1 * d1;
-        o2 += d2 * d2;
-        o3 += d3 * d3;
-      } else {
-        o0 += x * r0[i];
-        o1 += x * r1[i];
-        o2 += x * r2[i];
-        o3 += x * r3[i];
-      }
-    }
+    four_rows(q, r0, r1, r2, r3, n, squared, out + t);
     if (!squared) {
-      o0 = 1 - o0;
-      o1 = 1 - o1;
-      o2 = 1 - o2;
-      o3 = 1 - o3;
+      for (int j = 0; j < 4; j++) out[t + j] = 1 - out[t + j];
     }
-    out[t] = o0;
-    out[t + 1] = o1;
-    out[t + 2] = o2;
-    out[t + 3] = o3;
   }
   for (; t < count; t++) {
     float o = one_row(q, base + (long)ids[t] * n, n, squared);

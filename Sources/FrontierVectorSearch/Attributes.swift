@@ -110,6 +110,17 @@ internal func attributeCells(_ values: [AttributeValue], columns: [AttributeColu
 
 // MARK: - Typed attributes on the indexes
 
+extension VectorIndex {
+  /// Adds a vector with one typed value per attribute (in ``attributeColumns`` order);
+  /// returns its id.
+  /// - Throws: ``VectorSearchError`` when a value's count or kind does not fit the columns,
+  ///   or what `add(_:attributes:)` throws.
+  @discardableResult
+  public mutating func add(_ vector: [Float], values: [AttributeValue]) throws -> Int {
+    try add(vector, attributes: try attributeCells(values, columns: attributeColumns, id: count))
+  }
+}
+
 extension FlatIndex {
   /// An empty index whose attributes have the given names and kinds.
   public init(dimension: Int, metric: VectorMetric, attributes: [AttributeColumn]) {
@@ -119,18 +130,6 @@ extension FlatIndex {
 
   /// The attribute columns (names and kinds), in the order `add` takes them.
   public var attributeColumns: [AttributeColumn] { store.columns }
-
-  /// Parses `expression` against this index's attribute names and kinds.
-  /// - Throws: ``VectorSearchError`` (`.malformedFilter`, `.unknownAttribute`).
-  public func filter(_ expression: String) throws -> VectorFilter {
-    try VectorFilter(expression, columns: store.columns)
-  }
-
-  /// Adds a vector with one typed value per attribute; returns its id.
-  @discardableResult
-  public mutating func add(_ vector: [Float], values: [AttributeValue]) throws -> Int {
-    try add(vector, attributes: try attributeCells(values, columns: store.columns, id: count))
-  }
 
   /// The typed attribute values of vector `id`.
   public func attributeValues(of id: Int) -> [AttributeValue] {
@@ -147,18 +146,6 @@ extension HNSWIndex {
 
   /// The attribute columns (names and kinds), in the order `add` takes them.
   public var attributeColumns: [AttributeColumn] { store.columns }
-
-  /// Parses `expression` against this index's attribute names and kinds.
-  /// - Throws: ``VectorSearchError`` (`.malformedFilter`, `.unknownAttribute`).
-  public func filter(_ expression: String) throws -> VectorFilter {
-    try VectorFilter(expression, columns: store.columns)
-  }
-
-  /// Adds a vector with one typed value per attribute; returns its id.
-  @discardableResult
-  public mutating func add(_ vector: [Float], values: [AttributeValue]) throws -> Int {
-    try add(vector, attributes: try attributeCells(values, columns: store.columns, id: count))
-  }
 
   /// The typed attribute values of vector `id`.
   public func attributeValues(of id: Int) -> [AttributeValue] {

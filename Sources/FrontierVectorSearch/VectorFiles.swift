@@ -185,22 +185,11 @@ public enum VectorFiles {
     var out = ContiguousArray<Float>()
     var d = -1
     var rows = 0
-    var lineNo = 0
     var skippedHeader = !header
-    var lineStart = 0
-    let n = bytes.count
-    while lineStart < n {
-      var lineEnd = lineStart
-      while lineEnd < n, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-      lineNo += 1
-      var end = lineEnd
-      if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
-      defer { lineStart = lineEnd + 1 }
-      let line = bytes[lineStart..<end]
-      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || line.first == 0x23 { continue }
+    try forEachContentLine(bytes) { lineNo, lineStart, end in
       if !skippedHeader {
         skippedHeader = true
-        continue
+        return
       }
       var fields = 0
       var fieldStart = lineStart
@@ -230,6 +219,30 @@ public enum VectorFiles {
       rows += 1
     }
     return VectorMatrix(rows: rows, dimension: max(d, 0), values: out)
+  }
+}
+
+extension VectorFiles {
+  /// Calls `body(lineNumber, start, end)` for every line of a text file that is neither
+  /// blank nor a `#` comment; `start..<end` excludes the newline and a trailing `\r`. Line
+  /// numbers are 1-based and count every line, so errors can name them.
+  static func forEachContentLine(
+    _ bytes: [UInt8], _ body: (_ lineNumber: Int, _ start: Int, _ end: Int) throws -> Void
+  ) rethrows {
+    var lineNo = 0
+    var lineStart = 0
+    let n = bytes.count
+    while lineStart < n {
+      var lineEnd = lineStart
+      while lineEnd < n, bytes[lineEnd] != 0x0A { lineEnd += 1 }
+      lineNo += 1
+      var end = lineEnd
+      if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
+      defer { lineStart = lineEnd + 1 }
+      let line = bytes[lineStart..<end]
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || line.first == 0x23 { continue }
+      try body(lineNo, lineStart, end)
+    }
   }
 }
 
@@ -298,18 +311,7 @@ extension VectorFiles {
     var floats: [Float] = []
     var headerDone = false
     var rows = 0
-    var lineNo = 0
-    var lineStart = 0
-    let n = bytes.count
-    while lineStart < n {
-      var lineEnd = lineStart
-      while lineEnd < n, bytes[lineEnd] != 0x0A { lineEnd += 1 }
-      lineNo += 1
-      var end = lineEnd
-      if end > lineStart, bytes[end - 1] == 0x0D { end -= 1 }
-      defer { lineStart = lineEnd + 1 }
-      let line = bytes[lineStart..<end]
-      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) || line.first == 0x23 { continue }
+    try forEachContentLine(bytes) { lineNo, lineStart, end in
       // Split into trimmed fields with their 1-based columns.
       var fields: [(text: String, column: Int)] = []
       var fieldStart = lineStart
@@ -348,7 +350,7 @@ extension VectorFiles {
         }
         sawDecimal = Array(repeating: false, count: names.count)
         outOfRange = Array(repeating: nil, count: names.count)
-        continue
+        return
       }
       guard fields.count == names.count else {
         throw fail("line has \(fields.count) values, but the header names \(names.count) columns", line: lineNo, column: 1)
