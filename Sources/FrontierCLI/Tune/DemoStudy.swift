@@ -2,7 +2,7 @@ import Foundation
 import FrontierOptimization
 
 /// The `frontier demo` section on hyperparameter search: an in-process study of the shared
-/// `mixed_hpo` benchmark (conditional, mixed space) with TPE against random search, then a
+/// `mixed_hpo` benchmark (conditional, mixed space) with TPE and GP-BO against random search, then a
 /// few trials of an external command through the same runner `frontier tune` uses.
 enum DemoStudy {
   static func run(quick: Bool) async throws {
@@ -13,7 +13,7 @@ enum DemoStudy {
     Console.line(
       "7. Hyperparameter search: the mixed_hpo benchmark (\(problem.space.count) parameters, conditional), "
         + "\(budget) trials per study, in-memory studies")
-    for name in [TuneSamplerName.random, .tpe] {
+    for name in [TuneSamplerName.random, .tpe, .gp] {
       var bests: [Double] = []
       var seconds = 0.0
       for seed in seeds {
