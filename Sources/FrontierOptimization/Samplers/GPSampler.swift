@@ -175,24 +175,84 @@ public struct GPSampler: Sampler {
     starts.append((score(incumbent), incumbent))
     var bestPoint = starts[0]
     for (s0, x0) in starts {
-      var (s, xl) = localSearch(gp, layout: layout, best: best, from: x0, score: s0, k: &k, dk: &dk, beta: &beta)
-      // Categorical pass: try every choice of each active categorical dimension.
-      for (dim, choices) in layout.categoricalChoices where xl[dim] >= 0 {
-        for c in 0..<choices where Double(c) != xl[dim] {
-          var y = xl
-          y[dim] = Double(c)
-          layout.canonicalize(&y)
-          let sy = score(y)
-          if sy > s {
-            s = sy
-            xl = y
-          }
-        }
-      }
+      let (s, xl) = mixedLocalSearch(gp, layout: layout, best: best, from: x0, score: s0, k: &k, dk: &dk, beta: &beta)
       if s > bestPoint.0 { bestPoint = (s, xl) }
-      if s0 > bestPoint.0 { bestPoint = (s0, x0) }
     }
     return bestPoint.1
+  }
+
+  /// Optuna's `local_search_mixed`: L-BFGS over the active continuous coordinates, then
+  /// each active discrete coordinate in turn (categoricals and grids of at most 16 values
+  /// exhaustively, longer grids by a golden-section line search on the acquisition
+  /// interpolated between grid values), repeated until a round changes no discrete
+  /// coordinate (at most `maxRounds`).
+  func mixedLocalSearch(
+    _ gp: GaussianProcess, layout: GPLayout, best: Double, from x0: [Double], score s0: Double,
+    k: inout [Double], dk: inout [Double], beta: inout [Double], maxRounds: Int = 100
+  ) -> (Double, [Double]) {
+    var kk = k, dkk = dk
+    func score(_ x: [Double]) -> Double {
+      let p = gp.posterior(x, k: &kk, dk: &dkk)
+      return logExpectedImprovement(mean: p.mean, variance: p.variance, best: best).value
+    }
+    var (s, x) = localSearch(gp, layout: layout, best: best, from: x0, score: s0, k: &k, dk: &dk, beta: &beta)
+    guard layout.hasDiscrete else { return (s, x) }
+    for _ in 0..<maxRounds {
+      var changed = false
+      for dim in layout.discreteDimensions where layout.isActiveDiscrete(x, dim) {
+        let count = layout.choiceCount(dim)
+        guard count > 1 else { continue }
+        let current = layout.choiceIndex(x, dim)
+        var cache: [Int: Double] = [current: s]
+        func value(_ c: Int) -> Double {
+          if let v = cache[c] { return v }
+          var y = x
+          y[dim] = layout.choiceCoordinate(dim, c)
+          layout.canonicalize(&y)
+          let v = score(y)
+          cache[c] = v
+          return v
+        }
+        var bestChoice = current
+        if layout.categorical[dim] || count <= 16 {
+          for c in 0..<count where c != current && value(c) > value(bestChoice) { bestChoice = c }
+        } else {
+          // Golden section on the piecewise-linear interpolation over choice indices,
+          // stopping at a quarter of a grid step (Optuna's tolerance).
+          func interpolated(_ t: Double) -> Double {
+            let lo = Swift.min(Swift.max(Int(t.rounded(.down)), 0), count - 2)
+            let w = t - Double(lo)
+            return (1 - w) * value(lo) + w * value(lo + 1)
+          }
+          let ratio = (5.0.squareRoot() - 1) / 2
+          var a = 0.0, b = Double(count - 1)
+          var c1 = b - ratio * (b - a), c2 = a + ratio * (b - a)
+          var f1 = interpolated(c1), f2 = interpolated(c2)
+          while b - a > 0.25 {
+            if f1 >= f2 {
+              b = c2; c2 = c1; f2 = f1
+              c1 = b - ratio * (b - a); f1 = interpolated(c1)
+            } else {
+              a = c1; c1 = c2; f1 = f2
+              c2 = a + ratio * (b - a); f2 = interpolated(c2)
+            }
+          }
+          let c = Swift.min(Swift.max(Int(((a + b) / 2).rounded()), 0), count - 1)
+          if value(c) > value(current) { bestChoice = c }
+        }
+        if bestChoice != current, let v = cache[bestChoice], v > s {
+          x[dim] = layout.choiceCoordinate(dim, bestChoice)
+          layout.canonicalize(&x)
+          s = v
+          changed = true
+        }
+      }
+      guard changed else { break }
+      let (s2, x2) = localSearch(gp, layout: layout, best: best, from: x, score: s, k: &k, dk: &dk, beta: &beta)
+      s = s2
+      x = x2
+    }
+    return (s, x)
   }
 
   /// L-BFGS on the active numeric coordinates of `x0`, through `u = ½ + ½ sin v`; the
@@ -201,7 +261,7 @@ public struct GPSampler: Sampler {
     _ gp: GaussianProcess, layout: GPLayout, best: Double, from x0: [Double], score s0: Double,
     k: inout [Double], dk: inout [Double], beta: inout [Double]
   ) -> (Double, [Double]) {
-    let free = layout.numericDimensions.filter { x0[$0] >= 0 && layout.active(x0, $0) }
+    let free = layout.continuousDimensions.filter { layout.active(x0, $0) }
     guard !free.isEmpty else { return (s0, x0) }
     let n = gp.count, d = layout.dimension
     let ils = gp.hyper.inverseSquaredLengthscales
@@ -289,6 +349,66 @@ struct GPLayout: Sendable {
   }
 
   var dimension: Int { kinds.count }
+
+  /// Numeric coordinates without a grid (optimised by L-BFGS).
+  var continuousDimensions: [Int] {
+    numericDimensions.filter { if case .numeric(_, let discrete) = kinds[$0] { return !discrete } else { return false } }
+  }
+
+  /// Categorical coordinates and numeric ones on a grid (ints, stepped floats).
+  var discreteDimensions: [Int] {
+    kinds.indices.filter { i in
+      switch kinds[i] {
+      case .categorical: return true
+      case .numeric(_, let discrete): return discrete
+      }
+    }
+  }
+
+  var hasDiscrete: Bool { !discreteDimensions.isEmpty }
+
+  /// Whether discrete coordinate `i` holds an active value in `x`.
+  func isActiveDiscrete(_ x: [Double], _ i: Int) -> Bool {
+    if categorical[i] && x[i] < 0 { return false }
+    return active(x, i)
+  }
+
+  /// Number of values of a discrete coordinate.
+  func choiceCount(_ i: Int) -> Int {
+    switch kinds[i] {
+    case .categorical(let c): return c.count
+    case .numeric(let dim, _): return dim.distribution.cardinality ?? 1
+    }
+  }
+
+  /// The coordinate of value number `c` of a discrete coordinate.
+  func choiceCoordinate(_ i: Int, _ c: Int) -> Double {
+    switch kinds[i] {
+    case .categorical: return Double(c)
+    case .numeric(let dim, _):
+      let v: Double
+      switch dim.distribution {
+      case .int(let low, _, _, let step): v = Double(low + c * step)
+      case .float(let low, _, _, let step): v = low + Double(c) * (step ?? 0)
+      default: v = 0
+      }
+      let t = dim.log ? Double.log(v) : v
+      return (t - dim.lower) / (dim.upper - dim.lower)
+    }
+  }
+
+  /// The value number of discrete coordinate `i` in the canonical point `x`.
+  func choiceIndex(_ x: [Double], _ i: Int) -> Int {
+    switch kinds[i] {
+    case .categorical(let c): return Swift.min(Swift.max(Int(x[i]), 0), c.count - 1)
+    case .numeric(let dim, _):
+      switch (dim.distribution, value(x, i)) {
+      case (.int(let low, _, _, let step), .int(let v)): return (v - low) / step
+      case (.float(let low, _, _, let step?), .float(let v)): return Int(((v - low) / step).rounded())
+      default: return 0
+      }
+    }
+  }
 
   static let imputedNumeric = 0.5
   static let imputedCategorical = -1.0
