@@ -12,11 +12,18 @@ public struct FrontierCommand: AsyncParsableCommand {
   public init() {}
 }
 
+/// `frontier tune bench ...` is `frontier hpo bench ...` (the name for it). Routed here
+/// because ArgumentParser parses a parent command's arguments (and runs its validation) before
+/// it matches a subcommand, and `tune` requires --space, --study and a command.
+func routed(_ arguments: [String]) -> [String] {
+  arguments.starts(with: ["tune", "bench"]) ? ["hpo"] + arguments.dropFirst() : arguments
+}
+
 /// Entry point used by the `frontier` executable.
 public enum FrontierMain {
   public static func main() async {
     do {
-      var command = try FrontierCommand.parseAsRoot()
+      var command = try FrontierCommand.parseAsRoot(routed(Array(CommandLine.arguments.dropFirst())))
       if var asyncCommand = command as? AsyncParsableCommand {
         try await asyncCommand.run()
       } else {

@@ -42,13 +42,18 @@ struct HPOBenchCommand: AsyncParsableCommand {
       overhead_ms_per_trial, cpu_s, overhead_cpu_ms_per_trial, extra) is the one of
       ../shared/anchors/hpo/bench_common.py; compare.py reads it next to the Python anchors'.
 
+      Also reachable as `frontier tune bench`, with --sampler for --algo.
+
       Example:
         frontier hpo bench --problem branin --algo tpe --seed 0 --trials 200 --jsonl frontier.jsonl
+        frontier tune bench --problem branin --sampler gp --seed 0 --trials 100
       """)
 
   @Option(help: "Benchmark problem.")
   var problem: String
-  @Option(help: "Sampler: \(HPOAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")).")
+  @Option(
+    name: [.customLong("algo"), .customLong("sampler")],
+    help: "Sampler: \(HPOAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")).")
   var algo: HPOAlgorithm = .tpe
   @Option(help: "Random seed.")
   var seed: UInt64 = 0

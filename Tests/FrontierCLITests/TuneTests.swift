@@ -191,6 +191,14 @@ struct TuneTests {
     }
   }
 
+  @Test("`frontier tune bench` reaches the benchmark command, --sampler naming the algorithm")
+  func tuneBenchSubcommand() throws {
+    let parsed = try FrontierCommand.parseAsRoot(routed(["tune", "bench", "--problem", "branin", "--sampler", "gp", "--trials", "12"]))
+    let bench = try #require(parsed as? HPOBenchCommand)
+    #expect(bench.algo == .gp && bench.problem == "branin" && bench.trials == 12)
+    #expect(routed(["tune", "--space", "s.yaml", "--study", "bench", "--", "bench"]).first == "tune")
+  }
+
   @Test("Arguments after -- are the command, placeholders intact")
   func parsesCommand() throws {
     let t = try Tune.parse(["--space", "s.yaml", "--study", "a", "--metric", "acc", "--direction", "maximize", "--",

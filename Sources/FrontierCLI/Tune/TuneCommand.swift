@@ -23,6 +23,10 @@ struct Tune: AsyncParsableCommand {
       Example:
         frontier tune --space space.yaml --study lr --trials 50 --jobs 2 \\
           -- python train.py --lr={lr} --layers={layers}
+
+      `frontier tune bench --problem P --sampler S --seed K --trials N --jsonl FILE` runs one
+      sampler on a built-in benchmark problem instead (the same command as `frontier hpo
+      bench`; see `frontier hpo bench --help`).
       """)
 
   @Option(help: "Search space file (YAML or JSON).")
