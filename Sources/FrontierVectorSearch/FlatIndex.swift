@@ -119,8 +119,10 @@ internal func exactSearch(
     store.attributes.withUnsafeBufferPointer { ap in
       bitmap.evaluate(f, attributes: ap.baseAddress!, width: store.attributeNames.count, count: store.count)
     }
-    let kind: Int32 = store.metric == .l2 ? L2Kernel.rowsKind : DotKernel.rowsKind
-    exactSearchMasked(store, query: query, k: k, kind: kind, bitmap: bitmap, heap: &heap)
+    switch store.metric {
+    case .l2: exactSearchMasked(L2Kernel.self, store, query: query, k: k, bitmap: bitmap, heap: &heap)
+    case .innerProduct, .cosine: exactSearchMasked(DotKernel.self, store, query: query, k: k, bitmap: bitmap, heap: &heap)
+    }
     return
   }
   switch store.metric {
@@ -129,9 +131,12 @@ internal func exactSearch(
   }
 }
 
-/// The rows whose bit is set in `bitmap` (and that are live), ranked exactly into `heap`.
-internal func exactSearchMasked(
-  _ store: VectorStore, query: UnsafePointer<Float>, k: Int, kind: Int32, bitmap: FilterBitmap,
+/// The rows whose bit is set in `bitmap` (and that are live), ranked exactly into `heap`
+/// (with the same one-row kernel as the unfiltered scan, so both give bit-identical
+/// distances).
+@inline(__always)
+internal func exactSearchMasked<K: DistanceKernel>(
+  _: K.Type, _ store: VectorStore, query: UnsafePointer<Float>, k: Int, bitmap: FilterBitmap,
   heap: inout BinaryHeap<FarFirst>
 ) {
   heap.removeAll()
@@ -149,7 +154,7 @@ internal func exactSearchMasked(
             var worst = positiveInfinity
             var nb = 0
             func flush(_ nb: Int) {
-              frontier_rows_by_id_f32(query, base, d, ids, nb, kind, dists)
+              for t in 0..<nb { dists[t] = K.distance(query, base + Int(ids[t]) &* d, d) }
               for t in 0..<nb {
                 let dist = dists[t]
                 if heap.count < k {
