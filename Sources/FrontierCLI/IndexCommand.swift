@@ -23,6 +23,7 @@ struct IndexCommand: AsyncParsableCommand {
           --metric ip --M 16 --ef-construction 200 --out wn.idx
         frontier index search --index wn.idx --queries query.fvecs --k 10 --ef 64 --filter 'lex == 3'
         frontier index build --vectors base.fvecs --attributes attrs.csv --metric ip --out shop.idx
+        frontier index build --vectors base.fvecs --metric ip --quantize int8 --out wn-sq8.idx
         frontier index search --index shop.idx --queries query.fvecs --k 10 --filter 'price < 2.5 && cat in {1, 3}'
       An attribute CSV starts with a header naming the columns, e.g. `cat,price:float`; a column
       is float when its name ends in `:float` or any of its values has a decimal point or an
@@ -39,6 +40,22 @@ enum MetricName: String, ExpressibleByArgument, CaseIterable, Sendable {
     case .ip: return .innerProduct
     case .cosine: return .cosine
     }
+  }
+}
+
+enum QuantizeName: String, ExpressibleByArgument, CaseIterable, Sendable {
+  case none, int8
+  var quantization: VectorQuantization { self == .int8 ? .int8 : .none }
+}
+
+/// A comma list of quantisations (`none,int8`).
+func parseQuantizations(_ s: String) throws -> [QuantizeName] {
+  try s.split(separator: ",").map { part in
+    let t = part.trimmingCharacters(in: .whitespaces)
+    guard let q = QuantizeName(rawValue: t) else {
+      throw ValidationError("--quantize: unknown quantisation '\(t)'; expected none or int8 (comma-separated)")
+    }
+    return q
   }
 }
 
@@ -111,6 +128,8 @@ struct IndexBuild: AsyncParsableCommand {
   @Option(help: "Seed of the level generator.") var seed: UInt64 = 100
   @Option(help: "Insertion threads (default: all cores; 1 gives the same graph for the same seed every time).")
   var threads = ProcessInfo.processInfo.activeProcessorCount
+  @Option(help: "Quantisation of the search walk: none, or int8 (one byte per component, the beam re-ranked with exact floats).")
+  var quantize: QuantizeName = .none
   @Option(help: "Output index file.") var out: String
 
   func validate() throws {
@@ -135,7 +154,8 @@ struct IndexBuild: AsyncParsableCommand {
     }
     var index = HNSWIndex(
       dimension: data.dimension, metric: metric.metric, attributes: columns,
-      parameters: HNSWParameters(M: M, efConstruction: efConstruction, efSearch: efSearch, seed: seed))
+      parameters: HNSWParameters(
+        M: M, efConstruction: efConstruction, efSearch: efSearch, seed: seed, quantization: quantize.quantization))
     let bar = ProgressBar(total: data.rows, label: "building")
     let w0 = wallSeconds()
     let c0 = cpuSeconds()
@@ -144,7 +164,9 @@ struct IndexBuild: AsyncParsableCommand {
     let c = cpuSeconds() - c0
     try index.save(to: out)
     print(
-      "built \(index.count) vectors of dimension \(index.dimension) (\(metric.rawValue), M=\(M), efConstruction=\(efConstruction), \(threads) thread\(threads == 1 ? "" : "s")) "
+      "built \(index.count) vectors of dimension \(index.dimension) (\(metric.rawValue), M=\(M), efConstruction=\(efConstruction), "
+        + (quantize == .int8 ? "int8 codes (\(quantizedKernelVariant)), " : "")
+        + "\(threads) thread\(threads == 1 ? "" : "s")) "
         + "in \(String(format: "%.2f", w)) s (\(String(format: "%.2f", c)) s CPU), "
         + "\(String(format: "%.0f", index.bytesPerVector)) bytes/vector; wrote \(out)")
   }
@@ -280,11 +302,13 @@ struct BenchANN: AsyncParsableCommand {
   @Option var nq = 0
   @Option(help: "Best of N search passes.") var repeats = 3
   @Option(help: "Threads building the index (searches stay single-threaded).") var buildThreads = 1
+  @Option(help: "Comma list of quantisations to search with (none, int8); one build.") var quantize = "none"
   @Option var out = "results_ann.csv"
 
   func run() async throws {
     guard buildThreads >= 1 else { throw ValidationError("--build-threads must be at least 1, got \(buildThreads)") }
     let efs = try parseList(ef, "--ef")
+    let quants = try parseQuantizations(quantize)
     let d = try BenchData(data, nq: nq)
     let gt = try VectorFiles.readIvecs(data + "/gt.ivecs")
     let rssData = rssMB()
@@ -307,6 +331,9 @@ struct BenchANN: AsyncParsableCommand {
     var rows: [[String]] = []
     let nq = d.queries.rows
     let queries = (0..<nq).map { d.queries.row($0) }
+    for quant in quants {
+    try index.quantize(quant.quantization)
+    let lib = quant == .int8 ? "frontier-hnsw-sq8" : "frontier-hnsw"
     for e in efs {
       let p = SearchParameters(ef: e)
       for q in queries.prefix(50) { _ = try index.search(q, k: k, filter: nil, parameters: p) }
@@ -323,16 +350,17 @@ struct BenchANN: AsyncParsableCommand {
       }
       let rec = recallAtK(best!.found, gt, k: k)
       let row = [
-        d.name, "\(d.base.rows)", "\(d.base.dimension)", d.metricName, "frontier-hnsw", "0.1", "\(M)", "\(efc)", "\(e)",
+        d.name, "\(d.base.rows)", "\(d.base.dimension)", d.metricName, lib, "0.1", "\(M)", "\(efc)", "\(e)",
         "\(k)", "1", "batch", "\(nq)", r(rec, 4), r(Double(nq) / best!.wall, 1), r(Double(nq) / max(best!.cpu, 1e-9), 1),
         r(buildWall, 2), r(buildCPU, 2), r(loadS, 3), r(rssIndex, 1), r(peakRSSMB(), 1), r(rssData, 1), r(disk, 1), "", "",
         r(loadAverage(), 2),
       ]
       rows.append(row)
       print(
-        "frontier-hnsw build_threads=\(buildThreads) ef=\(e) recall@\(k)=\(r(rec, 4)) qps(wall)=\(row[14]) qps(cpu)=\(row[15]) "
+        "\(lib) build_threads=\(buildThreads) ef=\(e) recall@\(k)=\(r(rec, 4)) qps(wall)=\(row[14]) qps(cpu)=\(row[15]) "
           + "build=\(r(buildWall, 1))s/\(r(buildCPU, 1))cpu idx_rss=\(r(rssIndex, 0))MB "
           + "bytes/vector=\(r(index.bytesPerVector, 0)) disk=\(r(disk, 0))MB load1=\(row[25])")
+    }
     }
     try appendCSV(
       out,
@@ -353,6 +381,8 @@ struct BenchFiltered: AsyncParsableCommand {
   @Option var params = "16,32,64,128,256"
   @Option(help: "Comma list of filter sets (default: all in meta.json).") var sets = ""
   @Option(help: "Comma list of strategies: auto, graph, post-filter, brute-force.") var strategies = "auto,graph,post-filter,brute-force"
+  @Option(help: "Comma list of quantisations to search with (none, int8; methods frontier-<strategy> and frontier-sq8-<strategy>); one build.")
+  var quantize = "none"
   @Option var nq = 0
   @Option var out = "results_filtered.csv"
 
@@ -364,6 +394,7 @@ struct BenchFiltered: AsyncParsableCommand {
     let filterMeta = meta["filters"] as? [String: [String: Any]] ?? [:]
     let setNames = sets.isEmpty ? filterMeta.keys.sorted() : sets.split(separator: ",").map(String.init)
     let strategyNames = strategies.split(separator: ",").map(String.init)
+    let quants = try parseQuantizations(quantize)
     let attrs = try VectorFiles.readIvecs(data + "/attrs.ivecs")
     let names = ["lex", "pos", "value"]
     guard attrs.dimension == 3 else { throw ValidationError("attrs.ivecs has \(attrs.dimension) columns, expected 3") }
@@ -379,6 +410,8 @@ struct BenchFiltered: AsyncParsableCommand {
     let nq = d.queries.rows
     let queries = (0..<nq).map { d.queries.row($0) }
     var rows: [[String]] = []
+    for quant in quants {
+    try index.quantize(quant.quantization)
     for set in setNames {
       let flt = try VectorFiles.readIvecs(data + "/filters_\(set).ivecs")
       let gt = try VectorFiles.readIvecs(data + "/gt_\(set).ivecs")
@@ -403,7 +436,7 @@ struct BenchFiltered: AsyncParsableCommand {
           let tw = wallSeconds() - w
           let tc = cpuSeconds() - c
           let rec = recallAtK(found, gt, k: 10)
-          let method = "frontier-" + s
+          let method = (quant == .int8 ? "frontier-sq8-" : "frontier-") + s
           rows.append([
             d.name, "\(d.base.rows)", "\(d.base.dimension)", set, r(sel, 5), method, "\(M)", "\(efc)", "\(p)", "10",
             "\(nq)", r(rec, 4), r(Double(nq) / tw, 1), r(Double(nq) / max(tc, 1e-9), 1), r(buildWall, 1),
@@ -414,6 +447,7 @@ struct BenchFiltered: AsyncParsableCommand {
               + "sel=\(r(sel, 5)) p=\(p) recall@10=\(r(rec, 4)) qps(wall)=\(r(Double(nq) / tw, 1)) qps(cpu)=\(r(Double(nq) / max(tc, 1e-9), 1))")
         }
       }
+    }
     }
     try appendCSV(
       out,

@@ -1,3 +1,4 @@
+import CFrontierKernels
 import FrontierCore
 
 /// Exact nearest-neighbour search by scanning every vector: the oracle that approximate
@@ -10,6 +11,7 @@ public struct FlatIndex: VectorIndex {
   internal var store: VectorStore
   internal var heap = BinaryHeap<FarFirst>()
   internal var out: [Neighbor] = []
+  internal var bitmap = FilterBitmap()
 
   /// An empty index of `dimension`-long vectors with the given attribute names.
   public init(dimension: Int, metric: VectorMetric, attributeNames: [String] = []) {
@@ -47,7 +49,7 @@ public struct FlatIndex: VectorIndex {
     try store.prepareQuery(query)
     let q = store.queryBuffer
     q.withUnsafeBufferPointer { qp in
-      exactSearch(store, query: qp.baseAddress!, k: k, filter: filter, heap: &heap)
+      exactSearch(store, query: qp.baseAddress!, k: k, filter: filter, heap: &heap, bitmap: &bitmap)
     }
     sortedNeighbors(heap, limit: k, into: &out)
     return out
@@ -76,7 +78,7 @@ public struct FlatIndex: VectorIndex {
       prepared.withUnsafeBufferPointer { qp in
         exactSearchBlock(
           store, queries: qp.baseAddress! + start * store.dimension, queryCount: m, k: k, filter: filter,
-          heaps: &heaps)
+          heaps: &heaps, bitmap: &bitmap)
       }
       for j in 0..<m {
         var o: [Neighbor] = []
@@ -106,14 +108,84 @@ public struct FlatIndex: VectorIndex {
 
 // MARK: - Exact scans (shared with HNSW's brute-force strategy)
 
-/// Fills `heap` with the `k` nearest live vectors passing `filter`.
+/// Fills `heap` with the `k` nearest live vectors passing `filter`. A filter is evaluated
+/// column-at-a-time into `bitmap` first (``FilterBitmap``); distances are then computed only
+/// for the passing rows, a block of ids per kernel call.
 internal func exactSearch(
   _ store: VectorStore, query: UnsafePointer<Float>, k: Int, filter: VectorFilter?,
+  heap: inout BinaryHeap<FarFirst>, bitmap: inout FilterBitmap
+) {
+  if let f = filter {
+    store.attributes.withUnsafeBufferPointer { ap in
+      bitmap.evaluate(f, attributes: ap.baseAddress!, width: store.attributeNames.count, count: store.count)
+    }
+    switch store.metric {
+    case .l2: exactSearchMasked(L2Kernel.self, store, query: query, k: k, bitmap: bitmap, heap: &heap)
+    case .innerProduct, .cosine: exactSearchMasked(DotKernel.self, store, query: query, k: k, bitmap: bitmap, heap: &heap)
+    }
+    return
+  }
+  switch store.metric {
+  case .l2: exactSearch(L2Kernel.self, store, query: query, k: k, filter: nil, heap: &heap)
+  case .innerProduct, .cosine: exactSearch(DotKernel.self, store, query: query, k: k, filter: nil, heap: &heap)
+  }
+}
+
+/// The rows whose bit is set in `bitmap` (and that are live), ranked exactly into `heap`
+/// (with the same one-row kernel as the unfiltered scan, so both give bit-identical
+/// distances).
+@inline(__always)
+internal func exactSearchMasked<K: DistanceKernel>(
+  _: K.Type, _ store: VectorStore, query: UnsafePointer<Float>, k: Int, bitmap: FilterBitmap,
   heap: inout BinaryHeap<FarFirst>
 ) {
-  switch store.metric {
-  case .l2: exactSearch(L2Kernel.self, store, query: query, k: k, filter: filter, heap: &heap)
-  case .innerProduct, .cosine: exactSearch(DotKernel.self, store, query: query, k: k, filter: filter, heap: &heap)
+  heap.removeAll()
+  let d = store.dimension
+  let anyDeleted = store.deletedCount > 0
+  let block = 128
+  store.values.withUnsafeBufferPointer { vp in
+    store.deleted.withUnsafeBufferPointer { del in
+      bitmap.stack.withUnsafeBufferPointer { bits in
+        guard let base = vp.baseAddress else { return }
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: block) { idb in
+          withUnsafeTemporaryAllocation(of: Float.self, capacity: block) { db in
+            let ids = idb.baseAddress!
+            let dists = db.baseAddress!
+            var worst = positiveInfinity
+            var nb = 0
+            func flush(_ nb: Int) {
+              for t in 0..<nb { dists[t] = K.distance(query, base + Int(ids[t]) &* d, d) }
+              for t in 0..<nb {
+                let dist = dists[t]
+                if heap.count < k {
+                  heap.push(FarFirst(dist, ids[t]))
+                  if heap.count == k { worst = heap.min!.distance }
+                } else if dist < worst {
+                  _ = heap.popMin()
+                  heap.push(FarFirst(dist, ids[t]))
+                  worst = heap.min!.distance
+                }
+              }
+            }
+            for w in 0..<bitmap.words {
+              var word = bits[w]
+              while word != 0 {
+                let i = (w << 6) | word.trailingZeroBitCount
+                word &= word &- 1
+                if anyDeleted && del[i] { continue }
+                ids[nb] = Int32(i)
+                nb &+= 1
+                if nb == block {
+                  flush(nb)
+                  nb = 0
+                }
+              }
+            }
+            if nb > 0 { flush(nb) }
+          }
+        }
+      }
+    }
   }
 }
 
@@ -152,33 +224,39 @@ internal func exactSearch<K: DistanceKernel>(
 
 internal func exactSearchBlock(
   _ store: VectorStore, queries: UnsafePointer<Float>, queryCount: Int, k: Int, filter: VectorFilter?,
-  heaps: inout [BinaryHeap<FarFirst>]
+  heaps: inout [BinaryHeap<FarFirst>], bitmap: inout FilterBitmap
 ) {
+  var mask: FilterBitmap? = nil
+  if let f = filter {
+    store.attributes.withUnsafeBufferPointer { ap in
+      bitmap.evaluate(f, attributes: ap.baseAddress!, width: store.attributeNames.count, count: store.count)
+    }
+    mask = bitmap
+  }
   switch store.metric {
-  case .l2: exactSearchBlock(L2Kernel.self, store, queries: queries, queryCount: queryCount, k: k, filter: filter, heaps: &heaps)
+  case .l2: exactSearchBlock(L2Kernel.self, store, queries: queries, queryCount: queryCount, k: k, mask: mask, heaps: &heaps)
   case .innerProduct, .cosine:
-    exactSearchBlock(DotKernel.self, store, queries: queries, queryCount: queryCount, k: k, filter: filter, heaps: &heaps)
+    exactSearchBlock(DotKernel.self, store, queries: queries, queryCount: queryCount, k: k, mask: mask, heaps: &heaps)
   }
 }
 
 @inline(__always)
 internal func exactSearchBlock<K: DistanceKernel>(
   _: K.Type, _ store: VectorStore, queries: UnsafePointer<Float>, queryCount: Int, k: Int,
-  filter: VectorFilter?, heaps: inout [BinaryHeap<FarFirst>]
+  mask: FilterBitmap?, heaps: inout [BinaryHeap<FarFirst>]
 ) {
   for j in 0..<queryCount { heaps[j].removeAll() }
   let d = store.dimension
-  let a = store.attributeNames.count
   let n = store.count
   let anyDeleted = store.deletedCount > 0
   var worst = [Float](repeating: positiveInfinity, count: queryCount)
   store.values.withUnsafeBufferPointer { vp in
-    store.attributes.withUnsafeBufferPointer { ap in
+    do {
       store.deleted.withUnsafeBufferPointer { del in
         guard let base = vp.baseAddress else { return }
         for i in 0..<n {
           if anyDeleted && del[i] { continue }
-          if let f = filter, !f.matches(ap.baseAddress! + i * a) { continue }
+          if let m = mask, !m.contains(i) { continue }
           let row = base + i &* d
           for j in 0..<queryCount {
             let dist = K.distance(queries + j &* d, row, d)

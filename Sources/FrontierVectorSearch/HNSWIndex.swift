@@ -17,8 +17,14 @@ public struct HNSWParameters: Sendable, Hashable {
   /// Seed of the level generator: single-threaded builds with equal seeds and equal
   /// insertion order produce identical graphs.
   public var seed: UInt64
+  /// Whether searches walk the graph on int8 codes (re-ranking the beam with exact float
+  /// distances); the graph itself is always built on the float vectors.
+  public var quantization: VectorQuantization
 
-  public init(M: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 100) {
+  public init(
+    M: Int = 16, efConstruction: Int = 200, efSearch: Int = 64, seed: UInt64 = 100,
+    quantization: VectorQuantization = .none
+  ) {
     precondition(M >= 2 && M <= 1024, "HNSW M must be in 2...1024, got \(M)")
     precondition(efConstruction >= 1, "efConstruction must be positive, got \(efConstruction)")
     precondition(efSearch >= 1, "efSearch must be positive, got \(efSearch)")
@@ -26,6 +32,7 @@ public struct HNSWParameters: Sendable, Hashable {
     self.efConstruction = efConstruction
     self.efSearch = efSearch
     self.seed = seed
+    self.quantization = quantization
   }
 
   /// Maximum degree on level 0.
@@ -53,8 +60,15 @@ public struct HNSWParameters: Sendable, Hashable {
 ///   vector plus about `4·(M+1)/(M-1)` more for upper levels.
 public struct HNSWIndex: VectorIndex {
   internal var store: VectorStore
-  public let parameters: HNSWParameters
+  public internal(set) var parameters: HNSWParameters
   internal var graph: HNSWGraph
+  /// The int8 codes when `parameters.quantization == .int8` (nil until there are rows).
+  internal var sq8: SQ8Codes? = nil
+  internal var sqWeights = ContiguousArray<Int8>()
+  internal var bitmap = FilterBitmap()
+  /// The last selectivity estimate, reused while the filter and the rows are unchanged (a
+  /// batch of queries sharing one filter estimates it once).
+  internal var lastEstimate: (filter: VectorFilter, count: Int, deleted: Int, selectivity: Double)? = nil
   internal var rng: SplitMix64
   internal var scratch = HNSWScratch()
   internal var heap = BinaryHeap<FarFirst>()
@@ -92,6 +106,7 @@ public struct HNSWIndex: VectorIndex {
     guard count > 0 else { return 0 }
     let b = store.values.count * 4 + store.attributes.count * 4 + store.deleted.count
       + graph.level0.count * 4 + graph.upper.count * 4 + graph.upperOffset.count * 4 + graph.level.count
+      + (sq8?.byteCount ?? 0)
     return Double(b) / Double(count)
   }
 
@@ -120,7 +135,56 @@ public struct HNSWIndex: VectorIndex {
       try add(vectors.row(i), attributes: attributes?.row(i) ?? [])
       if (i + 1) % 1000 == 0 { progress(i + 1) }
     }
+    updateCodes()
     progress(vectors.rows)
+  }
+
+  // MARK: quantisation
+
+  /// Turns int8 traversal on (learning the per-dimension ranges from the vectors present
+  /// now and encoding every row) or off (dropping the codes). Rows added later are encoded
+  /// with the same ranges, values outside them clamped; call this again to re-learn them.
+  ///
+  /// - Throws: `.invalidArgument` when turning quantisation on for an index without vectors
+  ///   (there is nothing to learn the ranges from).
+  /// - Complexity: O(n·d).
+  public mutating func quantize(_ q: VectorQuantization) throws {
+    if q == .int8 && count == 0 {
+      throw VectorSearchError(
+        .invalidArgument, "cannot quantise an index without vectors: the int8 ranges are learned from the stored vectors")
+    }
+    parameters.quantization = q
+    sq8 = nil
+    updateCodes()
+  }
+
+  /// Whether searches currently walk int8 codes.
+  public var isQuantized: Bool { sq8 != nil }
+
+  /// Encodes rows added since the last call (learning the ranges on first use).
+  internal mutating func updateCodes() {
+    guard parameters.quantization == .int8, count > 0 else { return }
+    if sq8 == nil {
+      let q = store.values.withUnsafeBufferPointer {
+        ScalarQuantizer.train($0, dimension: store.dimension, rows: store.count)
+      }
+      sq8 = SQ8Codes(quantizer: q)
+    }
+    if sq8!.rows < count { sq8!.encode(store.values, count: count, metric: store.metric) }
+  }
+
+  /// The int8 query for `store.queryBuffer`, or nil without codes.
+  internal mutating func prepareQuantizedQuery() -> SQ8Query? {
+    guard parameters.quantization == .int8 else { return nil }
+    if sq8 == nil || sq8!.rows < count { updateCodes() }
+    guard let c = sq8 else { return nil }
+    let (base, scale, norm2) = store.queryBuffer.withUnsafeBufferPointer {
+      c.quantizer.prepareQuery($0.baseAddress!, weights: &sqWeights)
+    }
+    let l2 = store.metric == .l2
+    return SQ8Query(
+      weights: sqWeights, codes: c.codes, norms: c.norms, dimension: store.dimension,
+      c0: l2 ? norm2 - 2 * base : 1 - base, c1: l2 ? -2 * scale : -scale)
   }
 
   public mutating func markDeleted(_ id: Int) throws { try store.markDeleted(id) }
@@ -173,13 +237,21 @@ public struct HNSWIndex: VectorIndex {
     var strategy = sp.strategy
     var selectivity: Double? = nil
     if let f = filter, strategy == .automatic || strategy == .postFilter {
-      let s = store.estimateSelectivity(f)
+      let s: Double
+      if let e = lastEstimate, e.count == store.count, e.deleted == store.deletedCount, e.filter == f {
+        s = e.selectivity
+      } else {
+        s = store.estimateSelectivity(f)
+        lastEstimate = (f, store.count, store.deletedCount, s)
+      }
       selectivity = s
       if strategy == .automatic { strategy = FilterStrategy.choose(selectivity: s, count: store.count) }
     }
     let q = store.queryBuffer
     if filter != nil && strategy == .bruteForce {
-      q.withUnsafeBufferPointer { qp in exactSearch(store, query: qp.baseAddress!, k: k, filter: filter, heap: &heap) }
+      q.withUnsafeBufferPointer { qp in
+        exactSearch(store, query: qp.baseAddress!, k: k, filter: filter, heap: &heap, bitmap: &bitmap)
+      }
       sortedNeighbors(heap, limit: k, into: &out)
       return out
     }
@@ -194,6 +266,7 @@ public struct HNSWIndex: VectorIndex {
         mode = .twoHop
       }
     }
+    let sq = prepareQuantizedQuery()
     var g = graph
     graph = HNSWGraph.placeholder
     var sc = scratch
@@ -203,9 +276,10 @@ public struct HNSWIndex: VectorIndex {
       scratch = sc
     }
     switch store.metric {
-    case .l2: HNSWCore<L2Kernel>.search(q, store: store, graph: &g, ef: beam, filter: filter, mode: mode, scratch: &sc)
+    case .l2:
+      HNSWCore<L2Kernel>.search(q, store: store, graph: &g, ef: beam, filter: filter, mode: mode, sq8: sq, scratch: &sc)
     case .innerProduct, .cosine:
-      HNSWCore<DotKernel>.search(q, store: store, graph: &g, ef: beam, filter: filter, mode: mode, scratch: &sc)
+      HNSWCore<DotKernel>.search(q, store: store, graph: &g, ef: beam, filter: filter, mode: mode, sq8: sq, scratch: &sc)
     }
     sortedNeighbors(sc.results, limit: k, into: &out)
     return out
@@ -227,6 +301,23 @@ public struct HNSWIndex: VectorIndex {
     w.array(graph.upperOffset)
     w.array(graph.level0)
     w.array(graph.upper)
+    // Version 3: the quantisation section.
+    var codes = sq8
+    if parameters.quantization == .int8 && count > 0 && (codes == nil || codes!.rows < count) {
+      var copy = self
+      copy.updateCodes()
+      codes = copy.sq8
+    }
+    w.u32(parameters.quantization.code)
+    if parameters.quantization == .int8 {
+      w.i64(codes == nil ? 0 : 1)
+      if let c = codes {
+        w.array(c.quantizer.lo)
+        w.array(c.quantizer.step)
+        c.codes.withUnsafeBufferPointer { w.array($0) }
+        c.norms.withUnsafeBufferPointer { w.array($0) }
+      }
+    }
     try IndexFile.save(w, kind: .hnsw, to: path)
   }
 
@@ -247,15 +338,36 @@ public struct HNSWIndex: VectorIndex {
     g.upperOffset = try r.array(Int32.self, count: n, "upper offsets")
     g.level0 = try r.array(Int32.self, count: n * g.stride0, "level-0 links")
     g.upper = try r.array(Int32.self, "upper links")
+    var quantization = VectorQuantization.none
+    var codes: SQ8Codes? = nil
+    if r.version >= 3 {
+      let qc = try r.u32()
+      guard let q = VectorQuantization(code: qc) else { throw r.fail("unknown quantisation code \(qc)") }
+      quantization = q
+      let present = q == .int8 ? try r.int(max: 1, "quantiser present") : 0
+      if present == 1 {
+        let d = s.dimension
+        let lo = try r.array(Float.self, count: d, "quantiser offsets")
+        let step = try r.array(Float.self, count: d, "quantiser steps")
+        guard lo.allSatisfy(\.isFinite), step.allSatisfy({ $0.isFinite && $0 > 0 }) else {
+          throw r.fail("quantiser ranges are not finite and positive")
+        }
+        var c = SQ8Codes(quantizer: ScalarQuantizer(dimension: d, lo: lo, step: step))
+        c.codes = try r.storedArray(UInt8.self, count: n * d, "int8 codes")
+        c.norms = try r.storedArray(Float.self, count: s.metric == .l2 ? n : 0, "int8 row norms")
+        codes = c
+      }
+    }
     try r.finish()
     g.maxLevel = maxLevel
     g.entryPoint = Int32(entry)
     if let problem = g.validate(count: n) { throw r.fail("invalid graph: \(problem)") }
     var idx = HNSWIndex(
       dimension: s.dimension, metric: s.metric, attributeNames: s.attributeNames,
-      parameters: HNSWParameters(M: M, efConstruction: efc, efSearch: efs, seed: seed))
+      parameters: HNSWParameters(M: M, efConstruction: efc, efSearch: efs, seed: seed, quantization: quantization))
     idx.store = s
     idx.graph = g
+    idx.sq8 = codes
     idx.rng = SplitMix64(seed: 0)
     idx.rng.state = state
     return idx
@@ -395,6 +507,7 @@ internal struct HNSWScratch: Sendable {
   var shrinkIn = ContiguousArray<NearFirst>()
   var shrinkOut = ContiguousArray<NearFirst>()
   var deferred = ContiguousArray<Int32>()
+  var distances = ContiguousArray<Float>()
 
   /// Holds no storage: swapped in while the real scratch is borrowed.
   static let placeholder = HNSWScratch()
@@ -431,6 +544,81 @@ internal struct FilteredNodes: NodePredicate {
   let deleted: UnsafePointer<Bool>
   @inline(__always) func passes(_ id: Int32) -> Bool {
     !deleted[Int(id)] && filter.matches(attributes + Int(id) &* width)
+  }
+}
+
+/// Distances from one query to stored rows, by id: exact floats or int8 codes.
+internal protocol QueryScorer {
+  func distance(_ id: Int32) -> Float
+  /// Distances to the rows `ids[0..<count]` into `out[0..<count]`.
+  func distances(_ ids: UnsafeMutablePointer<Int32>, _ count: Int, into out: UnsafeMutablePointer<Float>)
+  /// Starts fetching row `id` (no effect on results).
+  func prefetch(_ id: Int32)
+}
+
+/// Exact float distances (kernel `K`) from `query` to rows of `vectors`.
+internal struct FloatScorer<K: DistanceKernel>: QueryScorer {
+  let query: UnsafePointer<Float>
+  let vectors: UnsafePointer<Float>
+  let dimension: Int
+  @inline(__always) func distance(_ id: Int32) -> Float {
+    K.distance(query, vectors + Int(id) &* dimension, dimension)
+  }
+  @inline(__always) func distances(_ ids: UnsafeMutablePointer<Int32>, _ count: Int, into out: UnsafeMutablePointer<Float>) {
+    frontier_rows_by_id_f32(query, vectors, dimension, ids, count, K.rowsKind, out)
+  }
+  @inline(__always) func prefetch(_ id: Int32) { frontier_prefetch(vectors + Int(id) &* dimension) }
+}
+
+/// Approximate distances on int8 codes (see ``ScalarQuantizer``):
+/// `c0 + c1 · Σ weights·codes (+ rowTerm[id])`.
+internal struct SQ8Scorer: QueryScorer {
+  let weights: UnsafePointer<Int8>
+  let codes: UnsafePointer<UInt8>
+  let dimension: Int
+  let c0: Float
+  let c1: Float
+  let rowTerm: UnsafePointer<Float>?
+  @inline(__always) func distance(_ id: Int32) -> Float {
+    var i = id
+    var d: Float = 0
+    frontier_sq8_rows_by_id(weights, codes, dimension, &i, 1, c0, c1, rowTerm, &d)
+    return d
+  }
+  @inline(__always) func distances(_ ids: UnsafeMutablePointer<Int32>, _ count: Int, into out: UnsafeMutablePointer<Float>) {
+    frontier_sq8_rows_by_id(weights, codes, dimension, ids, count, c0, c1, rowTerm, out)
+  }
+  @inline(__always) func prefetch(_ id: Int32) {
+    let row = codes + Int(id) &* dimension
+    var o = 0
+    while o < dimension {
+      frontier_prefetch(row + o)
+      o &+= 64
+    }
+  }
+}
+
+/// A prepared int8 query: the weights and constants of one search, with the index's codes.
+internal struct SQ8Query {
+  let weights: ContiguousArray<Int8>
+  let codes: StoredArray<UInt8>
+  let norms: StoredArray<Float>
+  let dimension: Int
+  let c0: Float
+  let c1: Float
+
+  @inline(__always)
+  func withScorer<R>(_ body: (SQ8Scorer) -> R) -> R {
+    weights.withUnsafeBufferPointer { w in
+      codes.withUnsafeBufferPointer { c in
+        norms.withUnsafeBufferPointer { nb in
+          body(
+            SQ8Scorer(
+              weights: w.baseAddress!, codes: c.baseAddress!, dimension: dimension, c0: c0, c1: c1,
+              rowTerm: nb.isEmpty ? nil : nb.baseAddress))
+        }
+      }
+    }
   }
 }
 
@@ -506,8 +694,8 @@ internal enum HNSWCore<K: DistanceKernel> {
 
   /// Greedy walk on one level from `cur` to a local minimum (ef = 1).
   @inline(__always)
-  static func greedy<L: LinkLocks>(
-    _ v: GraphView, _ q: UnsafePointer<Float>, level: Int, cur: inout Int32, dist: inout Float, locks: L
+  static func greedy<S: QueryScorer, L: LinkLocks>(
+    _ v: GraphView, _ q: S, level: Int, cur: inout Int32, dist: inout Float, locks: L
   ) {
     var changed = true
     while changed {
@@ -519,7 +707,7 @@ internal enum HNSWCore<K: DistanceKernel> {
       var j = 1
       while j <= deg {
         let e = l[j]
-        let d = K.distance(q, v.vector(e), v.dimension)
+        let d = q.distance(e)
         if d < dist {
           dist = d
           cur = e
@@ -531,15 +719,6 @@ internal enum HNSWCore<K: DistanceKernel> {
     }
   }
 
-  /// Distances from `q` to the rows `ids[0..<count]` into `dists`, four rows per kernel call.
-  @inline(__always)
-  static func batchDistances(
-    _ v: GraphView, _ q: UnsafePointer<Float>, ids: UnsafeMutablePointer<Int32>, count nb: Int,
-    into dists: UnsafeMutablePointer<Float>
-  ) {
-    frontier_rows_by_id_f32(q, v.vectors, v.dimension, ids, nb, K.rowsKind, dists)
-  }
-
   /// Beam search on one level from `entries`; leaves the best `ef` passing nodes in `results`.
   ///
   /// Plain mode: every node may be a candidate, only passing nodes enter the results. Two-hop
@@ -548,8 +727,8 @@ internal enum HNSWCore<K: DistanceKernel> {
   /// expansion (the truncation of ACORN-1, Patel et al. 2024), so a low selectivity does not
   /// blow up the work per step.
   @inline(__always)
-  static func searchLayer<P: NodePredicate, L: LinkLocks>(
-    _ v: GraphView, _ q: UnsafePointer<Float>, level: Int, ef: Int, predicate: P, twoHop: Bool, locks: L,
+  static func searchLayer<S: QueryScorer, P: NodePredicate, L: LinkLocks>(
+    _ v: GraphView, _ q: S, level: Int, ef: Int, predicate: P, twoHop: Bool, locks: L,
     entries: ContiguousArray<NearFirst>, count: Int,
     visited: inout VisitedBits, candidates: inout BinaryHeap<NearFirst>, results: inout BinaryHeap<FarFirst>,
     deferred: inout ContiguousArray<Int32>
@@ -594,7 +773,7 @@ internal enum HNSWCore<K: DistanceKernel> {
               if !vis.insert(e) { continue }
               // Start fetching the row now: its distance is computed after the gather, so
               // the memory latency of up to `deg` rows overlaps.
-              frontier_prefetch(v.vector(e))
+              q.prefetch(e)
               ids[nb] = e
               nb &+= 1
             }
@@ -610,7 +789,7 @@ internal enum HNSWCore<K: DistanceKernel> {
               if vis.contains(e) { continue }
               if predicate.passes(e) {
                 vis.insert(e)
-                frontier_prefetch(v.vector(e))
+                q.prefetch(e)
                 ids[nb] = e
                 nb &+= 1
               } else {
@@ -632,14 +811,14 @@ internal enum HNSWCore<K: DistanceKernel> {
                 i &+= 1
                 if vis.contains(e2) || !predicate.passes(e2) { continue }
                 vis.insert(e2)
-                frontier_prefetch(v.vector(e2))
+                q.prefetch(e2)
                 ids[nb] = e2
                 nb &+= 1
               }
             }
           }
           if let next = candidates.min { frontier_prefetch(v.links(next.id, level)) }
-          batchDistances(v, q, ids: ids, count: nb, into: dists)
+          q.distances(ids, nb, into: dists)
           var t = 0
           while t < nb {
             let e = ids[t]
@@ -657,7 +836,7 @@ internal enum HNSWCore<K: DistanceKernel> {
         // Two-hop frontier exhausted before `ef` results: the passing nodes reachable in
         // two hops form an island. Continue through the failing neighbours seen so far.
         guard twoHop, results.count < ef, !deferred.isEmpty else { break }
-        for e in deferred { candidates.push(NearFirst(K.distance(q, v.vector(e), v.dimension), e)) }
+        for e in deferred { candidates.push(NearFirst(q.distance(e), e)) }
         deferred.removeAll(keepingCapacity: true)
       }
       }
@@ -704,9 +883,9 @@ internal enum HNSWCore<K: DistanceKernel> {
     _ node: Int32, level nodeLevel: Int, entry: Int32, top: Int, _ v: GraphView, count: Int,
     params: HNSWParameters, scratch sc: inout HNSWScratch, locks: L
   ) {
-    let q = v.vector(node)
+    let q = FloatScorer<K>(query: v.vector(node), vectors: v.vectors, dimension: v.dimension)
     var cur = entry
-    var curDist = K.distance(q, v.vector(cur), v.dimension)
+    var curDist = q.distance(cur)
     var lc = top
     while lc > nodeLevel {
       greedy(v, q, level: lc, cur: &cur, dist: &curDist, locks: locks)
@@ -788,59 +967,94 @@ internal enum HNSWCore<K: DistanceKernel> {
     for (j, s) in sc.shrinkOut.enumerated() { l[j + 1] = s.id }
   }
 
+  /// A search on level 0 after a greedy descent through the upper levels. With `sq8`, the
+  /// walk runs on the int8 codes and the beam left in `sc.results` is re-ranked with exact
+  /// float distances (after the post-filter, when there is one).
   static func search(
     _ query: ContiguousArray<Float>, store: VectorStore, graph g: inout HNSWGraph, ef: Int, filter: VectorFilter?,
-    mode: HNSWSearchMode, scratch sc: inout HNSWScratch
+    mode: HNSWSearchMode, sq8: SQ8Query?, scratch sc: inout HNSWScratch
   ) {
     let entry = g.entryPoint
     let top = g.maxLevel
+    query.withUnsafeBufferPointer { qb in
+      withView(vectors: store.values, dimension: store.dimension, graph: &g) { v in
+        let fq = FloatScorer<K>(query: qb.baseAddress!, vectors: v.vectors, dimension: v.dimension)
+        if let s = sq8 {
+          s.withScorer { scorer in
+            searchLevels(scorer, v, entry: entry, top: top, store: store, ef: ef, filter: filter, mode: mode, scratch: &sc)
+          }
+          rerank(fq, scratch: &sc)
+        } else {
+          searchLevels(fq, v, entry: entry, top: top, store: store, ef: ef, filter: filter, mode: mode, scratch: &sc)
+        }
+      }
+    }
+  }
+
+  /// Replaces the (approximate) distances in `sc.results` with exact ones.
+  @inline(__always)
+  static func rerank(_ fq: FloatScorer<K>, scratch sc: inout HNSWScratch) {
+    let m = sc.results.count
+    guard m > 0 else { return }
+    sc.deferred.removeAll(keepingCapacity: true)
+    for r in sc.results.unorderedElements { sc.deferred.append(r.id) }
+    if sc.distances.count < m { sc.distances.append(contentsOf: repeatElement(0, count: m - sc.distances.count)) }
+    sc.results.removeAll()
+    sc.deferred.withUnsafeMutableBufferPointer { ids in
+      sc.distances.withUnsafeMutableBufferPointer { ds in
+        fq.distances(ids.baseAddress!, m, into: ds.baseAddress!)
+        for t in 0..<m { sc.results.push(FarFirst(ds[t], ids[t])) }
+      }
+    }
+  }
+
+  @inline(never)
+  static func searchLevels<S: QueryScorer>(
+    _ q: S, _ v: GraphView, entry: Int32, top: Int, store: VectorStore, ef: Int, filter: VectorFilter?,
+    mode: HNSWSearchMode, scratch sc: inout HNSWScratch
+  ) {
     let n = store.count
     let anyDeleted = store.deletedCount > 0
-    query.withUnsafeBufferPointer { qb in
-      store.deleted.withUnsafeBufferPointer { del in
-        store.attributes.withUnsafeBufferPointer { attrs in
-          withView(vectors: store.values, dimension: store.dimension, graph: &g) { v in
-            let q = qb.baseAddress!
-            var cur = entry
-            var curDist = K.distance(q, v.vector(cur), v.dimension)
-            var lc = top
-            while lc > 0 {
-              greedy(v, q, level: lc, cur: &cur, dist: &curDist, locks: NoLocks())
-              lc -= 1
+    store.deleted.withUnsafeBufferPointer { del in
+      store.attributes.withUnsafeBufferPointer { attrs in
+        var cur = entry
+        var curDist = q.distance(cur)
+        var lc = top
+        while lc > 0 {
+          greedy(v, q, level: lc, cur: &cur, dist: &curDist, locks: NoLocks())
+          lc -= 1
+        }
+        sc.entries.removeAll(keepingCapacity: true)
+        sc.entries.append(NearFirst(curDist, cur))
+        switch mode {
+        case .twoHop:
+          let p = FilteredNodes(
+            filter: filter!, attributes: attrs.baseAddress!, width: store.attributeNames.count,
+            deleted: del.baseAddress!)
+          searchLayer(
+            v, q, level: 0, ef: ef, predicate: p, twoHop: true, locks: NoLocks(), entries: sc.entries, count: n,
+            visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
+        case .plain, .postFilter:
+          if anyDeleted {
+            searchLayer(
+              v, q, level: 0, ef: ef, predicate: LiveNodes(deleted: del.baseAddress!), twoHop: false,
+              locks: NoLocks(), entries: sc.entries, count: n, visited: &sc.visited, candidates: &sc.candidates,
+              results: &sc.results, deferred: &sc.deferred)
+          } else {
+            searchLayer(
+              v, q, level: 0, ef: ef, predicate: AcceptAll(), twoHop: false, locks: NoLocks(), entries: sc.entries,
+              count: n, visited: &sc.visited, candidates: &sc.candidates, results: &sc.results,
+              deferred: &sc.deferred)
+          }
+          if mode == .postFilter, let f = filter {
+            // Keep only passing entries: rebuild the result heap from its survivors.
+            sc.work.removeAll(keepingCapacity: true)
+            let w = store.attributeNames.count
+            for r in sc.results.unorderedElements where f.matches(attrs.baseAddress! + Int(r.id) * w) {
+              sc.work.append(NearFirst(r.distance, r.id))
             }
-            sc.entries.removeAll(keepingCapacity: true)
-            sc.entries.append(NearFirst(curDist, cur))
-            switch mode {
-            case .twoHop:
-              let p = FilteredNodes(
-                filter: filter!, attributes: attrs.baseAddress!, width: store.attributeNames.count,
-                deleted: del.baseAddress!)
-              searchLayer(
-                v, q, level: 0, ef: ef, predicate: p, twoHop: true, locks: NoLocks(), entries: sc.entries, count: n,
-                visited: &sc.visited, candidates: &sc.candidates, results: &sc.results, deferred: &sc.deferred)
-            case .plain, .postFilter:
-              if anyDeleted {
-                searchLayer(
-                  v, q, level: 0, ef: ef, predicate: LiveNodes(deleted: del.baseAddress!), twoHop: false,
-                  locks: NoLocks(), entries: sc.entries, count: n, visited: &sc.visited, candidates: &sc.candidates,
-                  results: &sc.results, deferred: &sc.deferred)
-              } else {
-                searchLayer(
-                  v, q, level: 0, ef: ef, predicate: AcceptAll(), twoHop: false, locks: NoLocks(), entries: sc.entries,
-                  count: n, visited: &sc.visited, candidates: &sc.candidates, results: &sc.results,
-                  deferred: &sc.deferred)
-              }
-              if mode == .postFilter, let f = filter {
-                // Keep only passing entries: rebuild the result heap from its survivors.
-                sc.work.removeAll(keepingCapacity: true)
-                let w = store.attributeNames.count
-                for r in sc.results.unorderedElements where f.matches(attrs.baseAddress! + Int(r.id) * w) {
-                  sc.work.append(NearFirst(r.distance, r.id))
-                }
-                sc.results.removeAll()
-                for e in sc.work { sc.results.push(FarFirst(e.distance, e.id)) }
-              }
-            }
+            sc.results.removeAll()
+            for e in sc.work { sc.results.push(FarFirst(e.distance, e.id)) }
           }
         }
       }
@@ -1021,6 +1235,7 @@ extension HNSWIndex {
     }
     shared.finish(into: &graph)
     try Task.checkCancellation()
+    updateCodes()
     progress(vectors.rows)
   }
 }

@@ -7,7 +7,7 @@ import Darwin
 /// The index file format (little-endian):
 ///
 ///     offset 0   8 bytes  magic "FRNTVIDX"
-///     offset 8   u32      format version (2; version 1 is still read)
+///     offset 8   u32      format version (3; versions 1 and 2 are still read)
 ///     offset 12  u32      index kind (1 flat, 2 HNSW)
 ///     offset 16  u64      payload length in bytes
 ///     offset 24  u64      checksum of the payload (see ``checksum64``)
@@ -18,6 +18,12 @@ import Darwin
 /// 1 float), and every array is `u64 count`, zero padding up to the next file offset that is
 /// a multiple of 64, then the elements, so a memory-mapped file can be read in place.
 /// Version-1 files have neither; all their attributes are integers.
+///
+/// Version 3 appends one section to an HNSW payload: a u32 quantisation code (0 none,
+/// 1 int8) and, for int8, a u64 flag (1 when codes follow) then four arrays: the
+/// per-dimension offsets and steps (``ScalarQuantizer``), the `n × d` codes (mapped in place
+/// like the vectors) and `|x̂|²` per row (L2 only, else empty). Flat payloads are unchanged
+/// from version 2. Files of versions 1 and 2 load as unquantised indexes.
 ///
 /// Loading maps the file read-only (``FileBytes``) and lets the vectors and attribute cells
 /// point into the mapping instead of copying them; the graph and deletion marks are copied
@@ -32,7 +38,7 @@ import Darwin
 internal enum IndexFile {
   static let magic: [UInt8] = Array("FRNTVIDX".utf8)
   /// The version written; every version from 1 up to this one is read.
-  static let version: UInt32 = 2
+  static let version: UInt32 = 3
   static let headerSize = 32
   /// Arrays of version-2 files start at file offsets that are multiples of this.
   static let arrayAlignment = 64

@@ -142,7 +142,7 @@ func loadCopied<I: VectorIndex>(_: I.Type, _ path: String) throws -> I {
         var future = good
         future[8] = 9
         Fixtures.writeFile(p, future)
-        expectError(.corruptIndex, "index format version 9; this build reads versions 1 to 2") { _ = try HNSWIndex.load(from: p) }
+        expectError(.corruptIndex, "index format version 9; this build reads versions 1 to 3") { _ = try HNSWIndex.load(from: p) }
         Fixtures.writeFile(p, good)
         expectError(.corruptIndex, "not a flat index") { _ = try FlatIndex.load(from: p) }
         #expect(try HNSWIndex.load(from: p).count == 60)

@@ -45,21 +45,22 @@ print("|---|---|" + "---|" * len(methods))
 for s in sets:
     print(f"| {s} | {sel[s]:.4f} | " + " | ".join(cell(by[(s, m)]) if (s, m) in by else "" for m in methods) + " |")
 
-print("\nfrontier-auto vs post-filtering an unfiltered HNSW at equal recall "
+print("\nfrontier-auto and frontier-sq8-auto vs post-filtering an unfiltered HNSW at equal recall "
       "(reference recall = the target, or the post-filter's best when it never reaches it)\n")
-print("| filter set | reference | recall | post-filter QPS | frontier-auto QPS | ratio |")
-print("|---|---|---|---|---|---|")
+print("| filter set | method | reference | recall | post-filter QPS | method QPS | ratio |")
+print("|---|---|---|---|---|---|---|")
 for s in sets:
-    auto = by.get((s, "frontier-auto"))
+  for am in ("frontier-auto", "frontier-sq8-auto"):
+    auto = by.get((s, am))
     if not auto:
         continue
-    for ref in ("hnsw-postfilter", "frontier-post-filter"):
+    for ref in ("hnsw-postfilter", "faiss-hnswsq-postfilter", "frontier-post-filter"):
         pts = by.get((s, ref))
         if not pts:
             continue
         p = best_at(pts, a.target) or max(pts, key=lambda p: (p[0], p[1]))
         f = best_at(auto, min(p[0], a.target) if p[0] < a.target else a.target)
         if f is None:
-            print(f"| {s} | {ref} | {p[0]:.3f} | {p[1]:.0f} | below | - |")
+            print(f"| {s} | {am} | {ref} | {p[0]:.3f} | {p[1]:.0f} | below | - |")
         else:
-            print(f"| {s} | {ref} | {p[0]:.3f} | {p[1]:.0f} | {f[1]:.0f} ({f[0]:.3f}) | {f[1] / p[1]:.2f} |")
+            print(f"| {s} | {am} | {ref} | {p[0]:.3f} | {p[1]:.0f} | {f[1]:.0f} ({f[0]:.3f}) | {f[1] / p[1]:.2f} |")

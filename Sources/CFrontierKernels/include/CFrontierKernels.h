@@ -25,6 +25,26 @@ void frontier_four_rows_f32(const float *q, const float *r0, const float *r1, co
 /// row. One call per neighbour list of an HNSW search.
 void frontier_rows_by_id_f32(const float *q, const float *base, long n, const int *ids, long count, int kind,
                              float *out);
+/// Int8 scalar-quantised distances: for each t < count,
+/// out[t] = c0 + c1 * Σ_j base[ids[t]*n + j] * q[j] (+ rowTerm[ids[t]] when rowTerm is not
+/// NULL), with unsigned 8-bit codes and signed 8-bit query weights summed exactly in 32 bits
+/// (n < 2^16). AVX-512 VNNI, AVX2 or a plain loop, chosen once at load time.
+void frontier_sq8_rows_by_id(const signed char *q, const unsigned char *base, long n, const int *ids, long count,
+                             float c0, float c1, const float *rowTerm, float *out);
+/// Σ codes[j] * q[j] by the plain loop (the reference the tests compare the kernel with).
+int frontier_dot_u8s8_portable(const unsigned char *codes, const signed char *q, long n);
+/// Name of the SQ8 variant in use ("avx512vnni", "avx2" or "baseline").
+const char *frontier_sq8_kernel_variant(void);
+
+/// Column masks, one bit per row (bit i%64 of word i/64) of rows 0..<n, reading the column
+/// at cells[i * stride]; bits past n are zero. Integer range lo...hi (inclusive, 64-bit
+/// bounds), float range lo...hi on cells holding Float bit patterns, and membership in
+/// set[0..<m].
+void frontier_mask_range_i32(const int *cells, long stride, long n, long lo, long hi, unsigned long long *out);
+void frontier_mask_range_f32(const int *cells, long stride, long n, float lo, float hi, unsigned long long *out);
+void frontier_mask_member_i32(const int *cells, long stride, long n, const long long *set, long m,
+                              unsigned long long *out);
+
 /// Name of the variant the loader chose ("avx512f", "avx2" or "baseline").
 const char *frontier_kernel_variant(void);
 
