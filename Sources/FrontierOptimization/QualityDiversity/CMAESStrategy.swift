@@ -193,7 +193,7 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   /// - Complexity: `O(n³)`.
   mutating func refreshEigen() {
     let n = dimension, ld = self.ld
-    eigen.decompose(cov)
+    eigen.decompose(cov, unpaddedRows: false)
     decompositions += 1
     updatedEvaluations = evaluations
     var mx = 0.0, mn = Double.infinity
