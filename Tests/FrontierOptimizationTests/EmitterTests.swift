@@ -1,6 +1,7 @@
 import FrontierCore
 @testable import FrontierOptimization
 import PropertyBased
+import RealModule
 import Testing
 
 /// Records what the emitter tells it; samples the mean.
@@ -134,12 +135,12 @@ struct RecordingStrategy: RankedEvolutionStrategy {
     c: [[Double]], invsqrt: [[Double]], evals: Int, lambda: Int
   ) -> (mean: [Double], sigma: Double, ps: [Double], pc: [Double], c: [[Double]]) {
     let n = Double(m.count), nn = m.count
-    var w = (1...mu).map { log(Double(mu) + 0.5) - log(Double($0)) }
+    var w = (1...mu).map { Double.log(Double(mu) + 0.5) - Double.log(Double($0)) }
     let tot = w.reduce(0, +)
     w = w.map { $0 / tot }
-    let mueff = pow(w.reduce(0, +), 2) / w.map { $0 * $0 }.reduce(0, +)
+    let mueff = Double.pow(w.reduce(0, +), 2.0) / w.map { $0 * $0 }.reduce(0, +)
     let cc = (4 + mueff / n) / (n + 4 + 2 * mueff / n), cs = (mueff + 2) / (n + mueff + 5)
-    let c1 = 2 / (pow(n + 1.3, 2) + mueff), cmu = min(1 - c1, 2 * (mueff - 2 + 1 / mueff) / (pow(n + 2, 2) + mueff))
+    let c1 = 2 / (Double.pow(n + 1.3, 2.0) + mueff), cmu = min(1 - c1, 2 * (mueff - 2 + 1 / mueff) / (Double.pow(n + 2, 2.0) + mueff))
     let damps = 1 + 2 * max(0, ((mueff - 1) / (n + 1)).squareRoot() - 1) + cs
     let par = (0..<mu).map { x[ranking[$0]] }
     let newMean = (0..<nn).map { i in (0..<mu).reduce(0.0) { $0 + w[$1] * par[$1][i] } }
@@ -147,7 +148,7 @@ struct RecordingStrategy: RankedEvolutionStrategy {
     let z = (0..<nn).map { i in (0..<nn).reduce(0.0) { $0 + invsqrt[i][$1] * y[$1] } }
     let ps2 = (0..<nn).map { (1 - cs) * ps[$0] + (cs * (2 - cs) * mueff).squareRoot() / sigma * z[$0] }
     let sq = ps2.map { $0 * $0 }.reduce(0, +)
-    let left = sq / n / (1 - pow(1 - cs, 2 * Double(evals) / Double(lambda)))
+    let left = sq / n / (1 - Double.pow(1 - cs, 2 * Double(evals) / Double(lambda)))
     let hsig = left < 2 + 4 / (n + 1) ? 1.0 : 0.0
     let pc2 = (0..<nn).map { (1 - cc) * pc[$0] + hsig * (cc * (2 - cc) * mueff).squareRoot() * y[$0] }
     let c1a = c1 * (1 - (1 - hsig * hsig) * cc * (2 - cc))
@@ -159,7 +160,7 @@ struct RecordingStrategy: RankedEvolutionStrategy {
         c2[i][j] = c[i][j] * (1 - c1a - cmu * w.reduce(0, +)) + c1 * pc2[i] * pc2[j] * c1 + rankMu * cmu / (sigma * sigma)
       }
     }
-    let s2 = sigma * exp(min(1, cs / damps * (sq / n - 1) / 2))
+    let s2 = sigma * Double.exp(min(1, cs / damps * (sq / n - 1) / 2))
     return (newMean, s2, ps2, pc2, c2)
   }
 

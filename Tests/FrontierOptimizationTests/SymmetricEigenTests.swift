@@ -122,7 +122,10 @@ struct SymmetricEigenTests {
         for k in 0..<n { q[i * n + k] -= 2 * s * v[k] }
       }
     }
-    let lam = (0..<n).map { i in 1 + Double(i / 5) + 1e-9 * Double(i % 5) }
+    let lam: [Double] = (0..<n).map { (i: Int) -> Double in
+      let group = Double(i / 5), offset = Double(i % 5)
+      return 1 + group + 1e-9 * offset
+    }
     for i in 0..<n { for j in 0...i { var s = 0.0; for k in 0..<n { s += q[i * n + k] * lam[k] * q[j * n + k] }; a[i * n + j] = s; a[j * n + i] = s } }
     return a
   }
