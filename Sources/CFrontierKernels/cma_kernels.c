@@ -215,20 +215,70 @@ CMA_INLINE void tridiagonalize(long n, double *w, long ld, double *d, double *e,
   e[n - 1] = 0;
 }
 
-// zt <- Q^T, accumulated backward (each reflector touches rows and columns k+1..<n).
+// (a·x, a·y) over m doubles, one pass over a.
+CMA_INLINE void dot2_n(const double *a, const double *x, const double *y, long m, double *sx, double *sy) {
+  v8d s0 = {0}, s1 = {0};
+  long i = 0;
+  for (; i + 8 <= m; i += 8) {
+    v8d av = LD8(a + i);
+    s0 += av * LD8(x + i);
+    s1 += av * LD8(y + i);
+  }
+  double r0, r1;
+  HSUM8(s0, r0);
+  HSUM8(s1, r1);
+  for (; i < m; i++) {
+    r0 += a[i] * x[i];
+    r1 += a[i] * y[i];
+  }
+  *sx = r0;
+  *sy = r1;
+}
+
+// a -= p x + q y over m doubles.
+CMA_INLINE void axpy2_n(double *a, double p, const double *x, double q, const double *y, long m) {
+  v8d pv = SPLAT8(p), qv = SPLAT8(q);
+  long i = 0;
+  for (; i + 8 <= m; i += 8) ST8(a + i, LD8(a + i) - pv * LD8(x + i) - qv * LD8(y + i));
+  for (; i < m; i++) a[i] -= p * x[i] + q * y[i];
+}
+
+// zt <- Q^T, accumulated backward (reflector k touches rows and columns k+1..<n). Reflectors
+// are applied two at a time (k, then k-1) in one pass over each row: with g = v_k·v_{k-1},
+// r <- r - t1 v_k - t2 v_{k-1}, t1 = b_k r·v_k, t2 = b_{k-1} (r·v_{k-1} - t1 g), which halves
+// the passes over the rows (the loop is bound by loads and stores, not arithmetic).
 CMA_INLINE void form_qt(long n, const double *w, long ld, double *zt, const double *bt) {
   memset(zt, 0, sizeof(double) * (size_t)(n * ld));
   for (long i = 0; i < n; i++) zt[i * ld + i] = 1;
-  for (long k = n - 3; k >= 0; k--) {
-    if (bt[k] == 0) continue;
+  long k = n - 3;
+  while (k >= 0) {
     long m = n - k - 1;
     const double *v = w + k * ld + k + 1;
-    double b = bt[k];
-    for (long i = k + 1; i < n; i++) {
-      double *row = zt + i * ld + k + 1;
-      double s = b * dot_n(row, v, m);
-      if (s != 0) axpy_n(row, -s, v, m);
+    if (k >= 1 && bt[k] != 0 && bt[k - 1] != 0) {
+      const double *v2 = w + (k - 1) * ld + k;  // columns k..<n; v2[0] is column k
+      double b1 = bt[k], b2 = bt[k - 1];
+      double g = dot_n(v, v2 + 1, m);
+      for (long i = k; i < n; i++) {
+        double *row = zt + i * ld + k;
+        double s1, s2;
+        dot2_n(row + 1, v, v2 + 1, m, &s1, &s2);
+        s2 += row[0] * v2[0];
+        double t1 = b1 * s1, t2 = b2 * (s2 - t1 * g);
+        axpy2_n(row + 1, t1, v, t2, v2 + 1, m);
+        row[0] -= t2 * v2[0];
+      }
+      k -= 2;
+      continue;
     }
+    if (bt[k] != 0) {
+      double b = bt[k];
+      for (long i = k + 1; i < n; i++) {
+        double *row = zt + i * ld + k + 1;
+        double s = b * dot_n(row, v, m);
+        if (s != 0) axpy_n(row, -s, v, m);
+      }
+    }
+    k -= 1;
   }
 }
 
@@ -238,78 +288,29 @@ CMA_INLINE double norm2(double x, double y) {
   return hypot(x, y);
 }
 
-// Applies the rotations of one QR sweep (rot[2k], rot[2k+1] = c, s for rows k, k+1, k in
-// l..<h) to the rows of zt: each row is loaded and stored once per sweep, and the carried
-// row is held in registers across a whole row (up to 16 vectors in flight), so the loop is
-// bound by throughput, not by the latency of the carried row's chain.
-#define CMA_SWEEP(NV)                                                       \
-  CMA_INLINE void sweep_##NV(double *zt, long ld, long l, long h, const double *rot, long c0) { \
-    v8d x[NV];                                                              \
-    _Pragma("clang loop unroll(full)") for (int q = 0; q < NV; q++) x[q] = LD8(zt + l * ld + c0 + 8 * q); \
-    for (long k = l; k < h; k++) {                                          \
-      v8d c = SPLAT8(rot[2 * k]), s = SPLAT8(rot[2 * k + 1]);               \
-      double *rk = zt + k * ld + c0;                                        \
-      _Pragma("clang loop unroll(full)") for (int q = 0; q < NV; q++) {    \
-        v8d y = LD8(rk + ld + 8 * q);                                       \
-        ST8(rk + 8 * q, c * x[q] + s * y);                                  \
-        x[q] = c * y - s * x[q];                                            \
-      }                                                                     \
-    }                                                                       \
-    for (int q = 0; q < NV; q++) ST8(zt + h * ld + c0 + 8 * q, x[q]);       \
-  }
-CMA_SWEEP(1)
-CMA_SWEEP(2)
-CMA_SWEEP(3)
-CMA_SWEEP(4)
-CMA_SWEEP(5)
-CMA_SWEEP(6)
-CMA_SWEEP(7)
-
-// Applies sweeps t0..<t1 (rows sw[2t]..sw[2t+1], rotations stored in order in rot) to the
-// column block c0 ..< c0 + 8 nv of zt. The block (n rows x at most 8 vectors) stays in L1
-// across all the sweeps.
-CMA_INLINE void apply_block(double *zt, long ld, const long *sw, long nsw, const double *rot, long c0, long nv) {
-  const double *r = rot;
-  for (long t = 0; t < nsw; t++) {
-    long l = sw[2 * t], h = sw[2 * t + 1];
-    switch (nv) {
-      case 1: sweep_1(zt, ld, l, h, r - 2 * l, c0); break;
-      case 2: sweep_2(zt, ld, l, h, r - 2 * l, c0); break;
-      case 3: sweep_3(zt, ld, l, h, r - 2 * l, c0); break;
-      case 4: sweep_4(zt, ld, l, h, r - 2 * l, c0); break;
-      case 5: sweep_5(zt, ld, l, h, r - 2 * l, c0); break;
-      case 6: sweep_6(zt, ld, l, h, r - 2 * l, c0); break;
-      default: sweep_7(zt, ld, l, h, r - 2 * l, c0); break;
-    }
-    r += 2 * (h - l);
-  }
-}
-
-// Applies the recorded sweeps to all of zt, one column block at a time: blocks of 4 vectors,
-// the first one taking the remainder (so every block has at least 4 independent chains when
-// ld >= 32).
-CMA_INLINE void apply_recorded(double *zt, long ld, const long *sw, long nsw, const double *rot) {
-  if (nsw == 0) return;
-  long nv = ld / 8, c0 = 0;
-  long first = nv < 8 ? nv : 4 + nv % 4;
-  if (first > 7) first = 4;  // unreachable with the remainder < 4, kept for safety
-  apply_block(zt, ld, sw, nsw, rot, c0, first);
-  c0 += 8 * first;
-  nv -= first;
-  while (nv > 0) {
-    long take = nv < 4 ? nv : 4;
-    apply_block(zt, ld, sw, nsw, rot, c0, take);
-    c0 += 8 * take;
-    nv -= take;
+// Applies the rotation (c, s) to rows k and k+1 of zt (ld doubles each):
+// row k <- c row k + s row k+1, row k+1 <- c row k+1 - s row k.
+CMA_INLINE void rotate_rows(double *zt, long ld, long k, double c, double s) {
+  double *a = zt + k * ld, *b = a + ld;
+  v8d cv = SPLAT8(c), sv = SPLAT8(s);
+  for (long i = 0; i < ld; i += 8) {
+    v8d x = LD8(a + i), y = LD8(b + i);
+    ST8(a + i, cv * x + sv * y);
+    ST8(b + i, cv * y - sv * x);
   }
 }
 
 // Implicit symmetric QR with Wilkinson shifts on (d, e), deflating from the bottom. The
-// rotations are recorded per sweep and applied to zt in column blocks (apply_recorded).
-CMA_INLINE int implicit_qr(long n, double *d, double *e, double *zt, long ld, double *rot, long rotcap, long *sw,
-                           long swcap) {
+// bulge chase of one sweep is a serial chain of scalar operations (a square root and a
+// division per rotation), so the rotations of the previous sweep are applied to the rows of
+// zt inside the chase loop of the next one: the vector work fills the chain's latency.
+// `rot` holds two sweeps' rotations (c, s pairs indexed by row, 4n doubles).
+CMA_INLINE int implicit_qr(long n, double *d, double *e, double *zt, long ld, double *rot) {
   const double eps = 2.220446049250313e-16;
-  long h = n - 1, steps = 0, max_steps = 30 * n, nsw = 0, used = 0;
+  long h = n - 1, steps = 0, max_steps = 30 * n;
+  double *pend = rot, *cur = rot + 2 * n;
+  long pk = 0, ph = 0;  // pending rotations pk..<ph of the previous sweep (in pend)
+  int ok = 1;
   while (h > 0) {
     if (fabs(e[h - 1]) <= eps * (fabs(d[h - 1]) + fabs(d[h]))) {
       e[h - 1] = 0;
@@ -325,19 +326,9 @@ CMA_INLINE int implicit_qr(long n, double *d, double *e, double *zt, long ld, do
       l--;
     }
     if (++steps > max_steps) {
-      apply_recorded(zt, ld, sw, nsw, rot);
-      return 0;
+      ok = 0;
+      break;
     }
-    if (nsw == swcap || used + 2 * (h - l) > rotcap) {
-      apply_recorded(zt, ld, sw, nsw, rot);
-      nsw = 0;
-      used = 0;
-    }
-    double *rs = rot + used - 2 * l;  // rs[2k], rs[2k+1] = c, s for k in l..<h
-    sw[2 * nsw] = l;
-    sw[2 * nsw + 1] = h;
-    nsw++;
-    used += 2 * (h - l);
     double bq = e[h - 1];
     double delta = 0.5 * (d[h - 1] - d[h]);
     double root = norm2(delta, bq);
@@ -363,18 +354,28 @@ CMA_INLINE int implicit_qr(long n, double *d, double *e, double *zt, long ld, do
         e[k + 1] *= c;
       }
       x = e[k];
-      rs[2 * k] = c;
-      rs[2 * k + 1] = s;
+      cur[2 * k] = c;
+      cur[2 * k + 1] = s;
+      if (pk < ph) {
+        rotate_rows(zt, ld, pk, pend[2 * pk], pend[2 * pk + 1]);
+        pk++;
+      }
     }
+    for (; pk < ph; pk++) rotate_rows(zt, ld, pk, pend[2 * pk], pend[2 * pk + 1]);
+    double *t = pend;
+    pend = cur;
+    cur = t;
+    pk = l;
+    ph = h;
   }
-  apply_recorded(zt, ld, sw, nsw, rot);
-  return 1;
+  for (; pk < ph; pk++) rotate_rows(zt, ld, pk, pend[2 * pk], pend[2 * pk + 1]);
+  return ok;
 }
 
 CMA_CLONES int frontier_sym_eigen(long n, double *a, long ld, double *d, double *zt, double *e, double *beta,
-                                  double *p, double *rot, long rotcap, long *sweeps, long sweepcap) {
+                                  double *p, double *rot) {
   if (n <= 0) return 1;
   tridiagonalize(n, a, ld, d, e, beta, p);
   form_qt(n, a, ld, zt, beta);
-  return implicit_qr(n, d, e, zt, ld, rot, rotcap, sweeps, sweepcap);
+  return implicit_qr(n, d, e, zt, ld, rot);
 }

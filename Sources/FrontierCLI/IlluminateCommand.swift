@@ -16,6 +16,10 @@ struct QDRunConfig {
   var sigma: Double?
   var logEvery = 100
   var centroidFile: String?
+  /// Threads for the emitters' ask/tell (results do not depend on it).
+  var threads = 1
+  /// CMA-ES update rules of the CMA-ME / CMA-MAE emitters: "pyribs" or "tutorial" (Hansen's).
+  var cmaRule = "pyribs"
 
   static let algorithms = ["map_elites", "line_map_elites", "cvt_map_elites", "cma_me", "cma_mae"]
   static let domains = ["sphere", "rastrigin", "arm"]
@@ -39,6 +43,10 @@ struct QDRunConfig {
     guard batch >= 1 else { throw ValidationError("--batch must be positive, got \(batch)") }
     if let s = sigma, !(s > 0 && s.isFinite) { throw ValidationError("--sigma must be positive, got \(s)") }
     guard logEvery >= 1 else { throw ValidationError("--log-every must be positive") }
+    guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    guard ["pyribs", "tutorial"].contains(cmaRule) else {
+      throw ValidationError("unknown --cma-rule '\(cmaRule)'; expected pyribs or tutorial")
+    }
   }
 
   static func parseCells(_ s: String) throws -> [Int] {
@@ -153,22 +161,30 @@ enum QDRunner {
     switch c.algorithm {
     case "map_elites", "cvt_map_elites":
       let em = try (0..<c.emitters).map { _ in try GaussianEmitter(x0: x0, sigma: sigma, batchSize: c.batch, seed: seeds.next()) }
-      var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive)
+      var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive, threads: c.threads)
       return drive(&s, d, c, t0)
     case "line_map_elites":
       let em = try (0..<c.emitters).map { _ in
         try IsoLineEmitter(x0: x0, isoSigma: sigma, lineSigma: 0.2, batchSize: c.batch, seed: seeds.next())
       }
-      var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive)
+      var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive, threads: c.threads)
       return drive(&s, d, c, t0)
     default:
-      let em = try (0..<c.emitters).map { _ in
-        try EvolutionStrategyEmitter(
-          strategy: try CMAESStrategy(x0: x0, sigma: sigma, batchSize: c.batch), x0: x0, batchSize: c.batch,
-          ranking: mae ? .improvement : .twoStageImprovement, selection: mae ? .mu : .filter,
-          restartRule: mae ? .basic : .noImprovement, seed: seeds.next())
+      func emitters<ES: RankedEvolutionStrategy>(_ make: () throws -> ES) throws -> [EvolutionStrategyEmitter<ES>] {
+        try (0..<c.emitters).map { _ in
+          try EvolutionStrategyEmitter(
+            strategy: try make(), x0: x0, batchSize: c.batch,
+            ranking: mae ? .improvement : .twoStageImprovement, selection: mae ? .mu : .filter,
+            restartRule: mae ? .basic : .noImprovement, seed: seeds.next())
+        }
       }
-      var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive)
+      if c.cmaRule == "tutorial" {
+        let em = try emitters { try TutorialCMAESStrategy(x0: x0, sigma: sigma, batchSize: c.batch) }
+        var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive, threads: c.threads)
+        return drive(&s, d, c, t0)
+      }
+      let em = try emitters { try CMAESStrategy(x0: x0, sigma: sigma, batchSize: c.batch) }
+      var s = try Scheduler(archive: archive, emitters: em, resultArchive: resultArchive, threads: c.threads)
       return drive(&s, d, c, t0)
     }
   }
@@ -214,6 +230,8 @@ enum QDRunner {
     j.add("obj_max", r.stats.objMax)
     j.add("obj_mean", r.stats.objMean)
     j.add("rejected_non_finite", r.rejected)
+    j.add("threads", r.config.threads)
+    j.add("cma_rule", r.config.cmaRule)
     j.add("wall_s", (r.wall * 1000).rounded() / 1000)
     j.add("cpu_s", (r.cpu * 1000).rounded() / 1000)
     j.add("setup_s", (r.setup * 1000).rounded() / 1000)
@@ -331,6 +349,9 @@ struct Illuminate: ParsableCommand {
   @Option(help: "Write the summary JSON here.") var json: String?
   @Option(help: "Write the QD-score/coverage curve (CSV) here.") var curve: String?
   @Option(help: "Write an SVG heatmap of the archive here.") var heatmap: String?
+  @Option(help: "Threads for the emitters' ask/tell; the result does not depend on it.") var threads = 1
+  @Option(help: "CMA-ES update of cma-me/cma-mae: pyribs (pyribs 0.12's rules) or tutorial (Hansen's).")
+  var cmaRule = "pyribs"
 
   func config() throws -> QDRunConfig {
     var c = QDRunConfig()
@@ -345,6 +366,8 @@ struct Illuminate: ParsableCommand {
     c.seed = seed
     c.logEvery = logEvery
     c.centroidFile = centroids
+    c.threads = threads
+    c.cmaRule = cmaRule
     return c
   }
 

@@ -21,6 +21,9 @@ struct QDBench: ParsableCommand {
   @Option(help: "Summary JSON file.") var out: String?
   @Option(help: "Curve CSV file.") var curve: String?
   @Option(help: "SVG heatmap file.") var heatmap: String?
+  @Option(help: "Threads for the emitters' ask/tell; the result does not depend on it.") var threads = 1
+  @Option(help: "CMA-ES update of cma_me/cma_mae: pyribs (pyribs 0.12's rules) or tutorial (Hansen's).")
+  var cmaRule = "pyribs"
 
   func run() throws {
     guard res > 0 else { throw ValidationError("--res must be positive (zero cells), got \(res)") }
@@ -35,6 +38,8 @@ struct QDBench: ParsableCommand {
     c.sigma = sigma
     c.seed = seed
     c.logEvery = logEvery
+    c.threads = threads
+    c.cmaRule = cmaRule
     let r = try QDRunner.run(c)
     Console.line(QDRunner.summaryJSON(r))
     try QDRunner.write(r, json: out, curve: curve, heatmap: heatmap)

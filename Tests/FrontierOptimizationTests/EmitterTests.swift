@@ -1,6 +1,7 @@
 import FrontierCore
 @testable import FrontierOptimization
 import PropertyBased
+import RealModule
 import Testing
 
 /// Records what the emitter tells it; samples the mean.
@@ -80,7 +81,7 @@ struct RecordingStrategy: RankedEvolutionStrategy {
         #expect(abs(av - eig.values[e] * eig.vectorRows[e * n + i]) < 1e-10)
       }
     }
-    var s = try CMAESStrategy(x0: [Double](repeating: 0, count: 8), sigma: 0.5, batchSize: 12)
+    var s = try TutorialCMAESStrategy(x0: [Double](repeating: 0, count: 8), sigma: 0.5, batchSize: 12)
     var normal = NormalSource(seed: 2)
     var x = [Double](repeating: 0, count: 96)
     for g in 0..<30 {
@@ -106,6 +107,123 @@ struct RecordingStrategy: RankedEvolutionStrategy {
         }
       }
     }
+    // The pyribs-rule strategy: its eigenpairs reproduce C after every refresh.
+    var p = try CMAESStrategy(x0: [Double](repeating: 0, count: 8), sigma: 0.5, batchSize: 12)
+    for _ in 0..<30 {
+      x.withUnsafeMutableBufferPointer { p.sample(count: 12, into: $0.baseAddress!, using: &normal) }
+      var f = [Double](repeating: 0, count: 12)
+      for r in 0..<12 { for j in 0..<8 { f[r] += Double(j + 1) * x[r * 8 + j] * x[r * 8 + j] } }
+      let ranking = (0..<12).sorted { f[$0] < f[$1] }
+      x.withUnsafeBufferPointer { p.update(solutions: $0.baseAddress!, count: 12, ranking: ranking, parents: 6) }
+      p.refreshEigen()
+      let (lam, v) = p.eigenpairs, c = p.covariance
+      for i in 0..<8 {
+        for j in 0..<8 {
+          var r = 0.0
+          for k in 0..<8 { r += v[k * 8 + i] * lam[k] * v[k * 8 + j] }
+          #expect(abs(r - c[i * 8 + j]) < 1e-9 * max(1, abs(r)))
+        }
+      }
+    }
+    #expect(p.decompositions == 30)
+  }
+
+  /// pyribs 0.12's `CMAEvolutionStrategy.tell`, written out naively on `[[Double]]` as the
+  /// oracle for ``CMAESStrategy``: returns the new mean, σ, p_σ, p_c and full C.
+  static func pyribsTell(
+    x: [[Double]], ranking: [Int], parents mu: Int, mean m: [Double], sigma: Double, ps: [Double], pc: [Double],
+    c: [[Double]], invsqrt: [[Double]], evals: Int, lambda: Int
+  ) -> (mean: [Double], sigma: Double, ps: [Double], pc: [Double], c: [[Double]]) {
+    let n = Double(m.count), nn = m.count
+    var w = (1...mu).map { Double.log(Double(mu) + 0.5) - Double.log(Double($0)) }
+    let tot = w.reduce(0, +)
+    w = w.map { $0 / tot }
+    let mueff = Double.pow(w.reduce(0, +), 2.0) / w.map { $0 * $0 }.reduce(0, +)
+    let cc = (4 + mueff / n) / (n + 4 + 2 * mueff / n), cs = (mueff + 2) / (n + mueff + 5)
+    let c1 = 2 / (Double.pow(n + 1.3, 2.0) + mueff), cmu = min(1 - c1, 2 * (mueff - 2 + 1 / mueff) / (Double.pow(n + 2, 2.0) + mueff))
+    let damps = 1 + 2 * max(0, ((mueff - 1) / (n + 1)).squareRoot() - 1) + cs
+    let par = (0..<mu).map { x[ranking[$0]] }
+    let newMean = (0..<nn).map { i in (0..<mu).reduce(0.0) { $0 + w[$1] * par[$1][i] } }
+    let y = (0..<nn).map { newMean[$0] - m[$0] }
+    let z = (0..<nn).map { i in (0..<nn).reduce(0.0) { $0 + invsqrt[i][$1] * y[$1] } }
+    let ps2 = (0..<nn).map { (1 - cs) * ps[$0] + (cs * (2 - cs) * mueff).squareRoot() / sigma * z[$0] }
+    let sq = ps2.map { $0 * $0 }.reduce(0, +)
+    let left = sq / n / (1 - Double.pow(1 - cs, 2 * Double(evals) / Double(lambda)))
+    let hsig = left < 2 + 4 / (n + 1) ? 1.0 : 0.0
+    let pc2 = (0..<nn).map { (1 - cc) * pc[$0] + hsig * (cc * (2 - cc) * mueff).squareRoot() * y[$0] }
+    let c1a = c1 * (1 - (1 - hsig * hsig) * cc * (2 - cc))
+    var c2 = c
+    for i in 0..<nn {
+      for j in 0..<nn {
+        var rankMu = 0.0
+        for k in 0..<mu { rankMu += w[k] * (par[k][i] - m[i]) * (par[k][j] - m[j]) }
+        c2[i][j] = c[i][j] * (1 - c1a - cmu * w.reduce(0, +)) + c1 * pc2[i] * pc2[j] * c1 + rankMu * cmu / (sigma * sigma)
+      }
+    }
+    let s2 = sigma * Double.exp(min(1, cs / damps * (sq / n - 1) / 2))
+    return (newMean, s2, ps2, pc2, c2)
+  }
+
+  @Test("CMAESStrategy follows pyribs 0.12's CMA-ES update (naive oracle), including C^{-1/2} after a decomposition")
+  func pyribsRuleOracle() throws {
+    let n = 5, lambda = 8
+    var s = try CMAESStrategy(x0: [0.1, -0.2, 0.3, 0, 0.5], sigma: 0.4, batchSize: lambda)
+    var mean = [0.1, -0.2, 0.3, 0, 0.5], sigma = 0.4, ps = [Double](repeating: 0, count: n), pc = ps
+    var c = (0..<n).map { i in (0..<n).map { $0 == i ? 1.0 : 0 } }
+    var invsqrt = c
+    var normal = NormalSource(seed: 5)
+    var x = [Double](repeating: 0, count: lambda * n)
+    var evals = 0
+    for g in 0..<12 {
+      let decomposed = s.decompositions
+      x.withUnsafeMutableBufferPointer { s.sample(count: lambda, into: $0.baseAddress!, using: &normal) }
+      if s.decompositions > decomposed {
+        // Refreshed during this sample: C^{-1/2} from the strategy's eigenpairs.
+        let (lam, v) = s.eigenpairs
+        invsqrt = (0..<n).map { i in (0..<n).map { j in (0..<n).reduce(0.0) { $0 + v[$1 * n + i] * v[$1 * n + j] / lam[$1].squareRoot() } } }
+      }
+      let f = (0..<lambda).map { r in (0..<n).reduce(0.0) { $0 + Double($1 + 1) * x[r * n + $1] * x[r * n + $1] } }
+      let ranking = (0..<lambda).sorted { f[$0] < f[$1] }
+      let mu = g % 3 == 2 ? 0 : 1 + g % lambda / 2
+      evals += lambda
+      let rows = (0..<lambda).map { Array(x[($0 * n)..<($0 * n + n)]) }
+      let before = s.decompositions
+      x.withUnsafeBufferPointer { s.update(solutions: $0.baseAddress!, count: lambda, ranking: ranking, parents: mu) }
+      #expect(s.evaluations == evals && s.decompositions == before)
+      if mu > 0 {
+        (mean, sigma, ps, pc, c) = Self.pyribsTell(
+          x: rows, ranking: ranking, parents: mu, mean: mean, sigma: sigma, ps: ps, pc: pc, c: c, invsqrt: invsqrt,
+          evals: evals, lambda: lambda)
+      }
+      let cs = s.covariance
+      #expect(abs(s.sigma - sigma) < 1e-12 * sigma, "g \(g)")
+      for i in 0..<n {
+        #expect(abs(s.currentMean[i] - mean[i]) < 1e-12)
+        #expect(abs(s.ps[i] - ps[i]) < 1e-10 && abs(s.pc[i] - pc[i]) < 1e-12)
+        for j in 0..<n { #expect(abs(cs[i * n + j] - c[i][j]) < 1e-12, "g \(g) C[\(i)][\(j)]") }
+      }
+    }
+    #expect(s.decompositions > 0)
+  }
+
+  @Test("a CMA-MAE scheduler gives the same archive on 1 and 3 threads")
+  func threadsDeterministic() throws {
+    let d = try LinearProjectionDomain(.sphere, dimension: 10)
+    let g = try GridLayout(dims: [20, 20], ranges: d.measureRanges)
+    let x0 = [Double](repeating: 0, count: 10)
+    var outcomes: [[Double]] = []
+    for threads in [1, 3] {
+      let a = try GridArchive<VectorSolutions>(indexer: g, solutionDimension: 10, learningRate: 0.01, thresholdMin: 0)
+      let em = try (0..<5).map { k in
+        try EvolutionStrategyEmitter(
+          strategy: try CMAESStrategy(x0: x0, sigma: 0.5, batchSize: 12), x0: x0, batchSize: 12,
+          ranking: .improvement, selection: .mu, restartRule: .basic, seed: UInt64(k))
+      }
+      var s = try Scheduler(archive: a, emitters: em, threads: threads)
+      s.run(on: d, iterations: 60)
+      outcomes.append(s.archive.objective + s.archive.storage.values)
+    }
+    #expect(outcomes[0] == outcomes[1])
   }
 
   @Test("iso-line emitter with no isotropic noise proposes points on the line through two elites")

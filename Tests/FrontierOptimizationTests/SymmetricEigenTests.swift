@@ -95,6 +95,67 @@ struct SymmetricEigenTests {
     }
   }
 
+  /// A CMA-like SPD matrix `a I + Σ w_r y_r y_rᵀ` (`kind` 0; rank `k`, so eigenvalue `a`
+  /// repeats `n − k` times) or `Q diag(λ) Qᵀ` with tight clusters of eigenvalues (`kind` 1:
+  /// groups of 5 within 1e-9 of each other).
+  static func spdOrClustered(_ n: Int, kind: Int, rng: inout Xoshiro256StarStar) -> [Double] {
+    var a = [Double](repeating: 0, count: n * n)
+    if kind == 0 {
+      let k = Int.random(in: 1...(2 * n), using: &rng)
+      for i in 0..<n { a[i * n + i] = 0.3 }
+      for _ in 0..<k {
+        let y = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+        let w = Double.random(in: 0.001...0.05, using: &rng)
+        for i in 0..<n { for j in 0..<n { a[i * n + j] += w * y[i] * y[j] } }
+      }
+      return a
+    }
+    var q = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { q[i * n + i] = 1 }
+    for _ in 0..<4 {
+      var v = (0..<n).map { _ in Double.random(in: -1...1, using: &rng) }
+      let nv = v.reduce(0) { $0 + $1 * $1 }.squareRoot()
+      for i in 0..<n { v[i] /= nv }
+      for i in 0..<n {
+        var s = 0.0
+        for k in 0..<n { s += q[i * n + k] * v[k] }
+        for k in 0..<n { q[i * n + k] -= 2 * s * v[k] }
+      }
+    }
+    let lam: [Double] = (0..<n).map { (i: Int) -> Double in
+      let group = Double(i / 5), offset = Double(i % 5)
+      return 1 + group + 1e-9 * offset
+    }
+    for i in 0..<n { for j in 0...i { var s = 0.0; for k in 0..<n { s += q[i * n + k] * lam[k] * q[j * n + k] }; a[i * n + j] = s; a[j * n + i] = s } }
+    return a
+  }
+
+  @Test("CMA-like SPD (a I + low rank) and clustered spectra up to n = 100: A V = V Λ, VᵀV = I, eigenvalues as Jacobi's")
+  func spdAndClusteredAgainstJacobi() async {
+    await propertyCheck(count: 6, input: Gen.uint64(), Gen.int(in: 2...100), Gen.int(in: 0...1)) { seed, n, kind in
+      var rng = Xoshiro256StarStar(seed: seed)
+      let a = Self.spdOrClustered(n, kind: kind, rng: &rng)
+      var e = SymmetricEigen(n: n)
+      e.decompose(a)
+      #expect(e.converged)
+      Self.checkDecomposition(a, e, n)
+      var j = ReferenceJacobi(matrix: a, n: n)
+      j.solve()
+      let mine = e.values.sorted(), ref = j.values.sorted()
+      let scale = ref.map { abs($0) }.max() ?? 1
+      for i in 0..<n { #expect(abs(mine[i] - ref[i]) < 1e-12 * Double(n) * scale, "n \(n) kind \(kind) #\(i)") }
+    }
+    // The largest case always runs once.
+    var rng = Xoshiro256StarStar(seed: 100)
+    for kind in 0...1 {
+      let a = Self.spdOrClustered(100, kind: kind, rng: &rng)
+      var e = SymmetricEigen(n: 100)
+      e.decompose(a)
+      #expect(e.converged)
+      Self.checkDecomposition(a, e, 100)
+    }
+  }
+
   @Test("2 × 2 and 1 × 1 closed forms; a huge-range diagonal-dominant covariance")
   func smallAndIllConditioned() {
     var e1 = SymmetricEigen(n: 1)

@@ -28,14 +28,11 @@ void frontier_syrk_lower(long n, long k, double decay, const double *w, const do
 /// Eigendecomposition A = Q diag(d) Q^T of a symmetric n x n matrix.
 /// `a` (padded, leading dimension ld): only its lower triangle is read; it is overwritten.
 /// On return row k of `zt` (padded, leading dimension ld, n rows) is a unit eigenvector for
-/// d[k] (unsorted). Scratch: e, beta, p of n doubles; `rot` of `rotcap` >= 2n doubles and
-/// `sweeps` of `sweepcap` >= 1 pairs (2 sweepcap longs) record the QR rotations, which are
-/// applied to zt in column blocks once the buffers fill or the iteration ends (about
-/// 1.2 n^2 rotations in all are typical, i.e. rotcap = 2.4 n^2 and sweepcap = 3n avoid
-/// intermediate flushes).
+/// d[k] (unsorted). Scratch: e, beta, p of n doubles; `rot` of 4n doubles holds the QR
+/// rotations of two sweeps (the previous sweep's are applied to zt while the next is chased).
 /// Returns 1 if every off-diagonal entry met the convergence test within 30 n QR steps.
 int frontier_sym_eigen(long n, double *a, long ld, double *d, double *zt, double *e, double *beta,
-                       double *p, double *rot, long rotcap, long *sweeps, long sweepcap);
+                       double *p, double *rot);
 
 #ifdef __cplusplus
 }

@@ -1,76 +1,338 @@
-/// ``CMAEvolutionStrategy`` driven by an emitter's ranking (CMA-ME / CMA-MAE): keeps the row
-/// buffers the strategy's array API needs, so nothing is allocated per solution after the
-/// first batch. Restarts reuse the initial step size and options.
-///
-/// The eigendecomposition of C is refreshed lazily, as pyribs does: only once more than
-/// `0.5 λ / (n (c1 + cμ))` evaluations have passed since the last one (c1, cμ for μ = λ/2
-/// log weights), i.e. every ``eigenGap`` generations (3 for n = 100, λ = 36).
-public struct CMAESStrategy: RankedEvolutionStrategy {
-  public private(set) var es: CMAEvolutionStrategy
-  @usableFromInline var rows: [[Double]]
-  /// Generations between eigendecompositions.
-  public let eigenGap: Int
-  var lastRefresh = 0
+import RealModule
 
-  /// A CMA-ES of population `batchSize` at `x0` with step size `sigma`; optional box bounds
-  /// (resampled, then clipped). Throws ``QDError`` for bad settings.
-  public init(x0: [Double], sigma: Double, batchSize: Int, lower: [Double]? = nil, upper: [Double]? = nil) throws {
-    guard batchSize >= 2 else { throw QDError("CMA-ES needs a batch of at least 2 (got \(batchSize))") }
-    do {
-      es = try CMAEvolutionStrategy(
-        mean: x0, sigma: sigma,
-        options: .init(populationSize: batchSize, lowerBounds: lower, upperBounds: upper, tolX: 1e-11))
-    } catch { throw QDError("CMA-ES: \(error)") }
-    rows = [[Double]](repeating: [Double](repeating: 0, count: x0.count), count: batchSize)
-    let n = Double(x0.count), mu = batchSize / 2
-    var sw = 0.0, sw2 = 0.0
-    for i in 1...max(mu, 1) {
-      let w = qdLog(Double(mu) + 0.5) - qdLog(Double(i))
-      sw += w
-      sw2 += w * w
+/// The CMA-ES of pyribs' `EvolutionStrategyEmitter` (pyribs 0.12, `es="cma_es"`, itself adapted
+/// from pycma's `purecma`), the default strategy of Frontier's CMA-ME / CMA-MAE emitters, so
+/// that both libraries run the same algorithm. Its rules differ from Hansen's tutorial
+/// (``CMAEvolutionStrategy``, ``TutorialCMAESStrategy``) in ways that change QD scores:
+///
+/// - weights `ln(μ + 1/2) − ln i` over the `μ` parents the emitter selected, normalised; the
+///   learning rates `c_c, c_σ, c_1, c_μ, d_σ` follow that `μ_eff` (recomputed per tell);
+/// - `p_σ ← (1 − c_σ) p_σ + sqrt(c_σ (2 − c_σ) μ_eff) / σ · C^{-1/2} (m' − m)`;
+/// - `h_σ = 1` iff `‖p_σ‖² / n / (1 − (1 − c_σ)^{2 e/λ}) < 2 + 4/(n + 1)` (`e` evaluations since
+///   the last restart, counted even for tells without parents);
+/// - `p_c ← (1 − c_c) p_c + h_σ sqrt(c_c (2 − c_c) μ_eff) (m' − m)`: the mean shift is *not*
+///   divided by σ;
+/// - `C ← (1 − c_1a − c_μ Σw) C + c_1² p_c p_cᵀ + c_μ/σ² Σ w_i (x_i − m)(x_i − m)ᵀ` with
+///   `c_1a = c_1 (1 − (1 − h_σ²) c_c (2 − c_c))`: the rank-one term is scaled by `c_1` twice;
+/// - `σ ← σ exp(min(1, c_σ/d_σ (‖p_σ‖²/n − 1)/2))`;
+/// - the eigendecomposition of C is refreshed before sampling once more than
+///   `0.5 λ / (n (c_1 + c_μ))` evaluations (rates for `μ = λ/2`) have passed since the last one;
+///   eigenvalues are taken in absolute value; `C^{-1/2}` uses that decomposition;
+/// - stop (the emitter restarts) when `cond(C) > 1e14` or `σ sqrt(max λ_C) < 1e-11`.
+///
+/// Sampling is `m + σ B diag(sqrt λ) z` for the whole batch in one register-tiled product
+/// (`frontier_cma_sample`); with box bounds a row outside is redrawn (pyribs redraws until
+/// inside; here up to 100 times, then clipped). The update is `O(μ n²)`: one symmetric
+/// rank-(μ+1) update of C's lower triangle (`frontier_syrk_lower`) and `C^{-1/2} y` as
+/// `B (D^{-1} (Bᵀ y))`; the rates of each parent count are computed once and cached; nothing
+/// is allocated per tell. The eigendecomposition (``SymmetricEigen``) is `O(n³)`.
+public struct CMAESStrategy: RankedEvolutionStrategy {
+  /// Weights and learning rates for one parent count (pyribs' `_calc_strat_params`).
+  @usableFromInline struct Params: Sendable {
+    var weights: [Double]
+    var weightSum: Double
+    var muEff: Double
+    var cc: Double
+    var cs: Double
+    var c1: Double
+    var cMu: Double
+    var damps: Double
+
+    init(n: Int, parents mu: Int) {
+      let nd = Double(n)
+      var w = (1...mu).map { qdLog(Double(mu) + 0.5) - qdLog(Double($0)) }
+      let total = w.reduce(0, +)
+      for i in w.indices { w[i] /= total }
+      weights = w
+      weightSum = w.reduce(0, +)
+      muEff = weightSum * weightSum / w.reduce(0) { $0 + $1 * $1 }
+      cc = (4 + muEff / nd) / (nd + 4 + 2 * muEff / nd)
+      cs = (muEff + 2) / (nd + muEff + 5)
+      c1 = 2 / ((nd + 1.3) * (nd + 1.3) + muEff)
+      cMu = Swift.min(1 - c1, 2 * (muEff - 2 + 1 / muEff) / ((nd + 2) * (nd + 2) + muEff))
+      damps = 1 + 2 * Swift.max(0, ((muEff - 1) / (nd + 1)).squareRoot() - 1) + cs
     }
-    let muEff = sw * sw / sw2
-    let c1 = 2 / ((n + 1.3) * (n + 1.3) + muEff)
-    let cMu = min(1 - c1, 2 * (muEff - 2 + 1 / muEff) / ((n + 2) * (n + 2) + muEff))
-    let gapEvals = 0.5 * n * Double(batchSize) / (c1 + cMu) / (n * n)
-    eigenGap = Int(gapEvals / Double(batchSize)) + 1
   }
 
-  public var dimension: Int { es.dimension }
+  public let dimension: Int
+  /// λ, the batch the strategy is told.
+  public let batchSize: Int
+  public let initialSigma: Double
+  public let lower: [Double]?
+  public let upper: [Double]?
+  /// Evaluations between eigendecompositions (pyribs' `lazy_gap_evals`).
+  public let lazyGapEvals: Double
+  /// Generations between eigendecompositions when every tell has λ solutions.
+  public var eigenGap: Int { Int(lazyGapEvals / Double(batchSize)) + 1 }
+
+  public private(set) var sigma: Double
+  /// Evaluations told since the last restart, and at the last eigendecomposition.
+  public private(set) var evaluations = 0
+  var updatedEvaluations = 0
+  /// Eigendecompositions so far (all restarts included).
+  public private(set) var decompositions = 0
+  public private(set) var conditionNumber = 1.0
+  var maxEigenvalue = 1.0
+  /// Row stride of the padded buffers (n rounded up to 8).
+  let ld: Int
+  /// The mean, padded to `ld`.
+  @usableFromInline var mean: [Double]
+  @usableFromInline var pc: [Double]
+  @usableFromInline var ps: [Double]
+  /// C, row-major `n × n`; only the lower triangle is kept up to date.
+  @usableFromInline var cov: [Double]
+  /// Eigenvectors of the last decomposition, one per padded row (`n × ld`).
+  @usableFromInline var evec: [Double]
+  /// Row j of `evec` times `sqrt λ_j` (the sampling transform, transposed).
+  @usableFromInline var bd: [Double]
+  /// `1 / sqrt λ_j`.
+  @usableFromInline var invD: [Double]
+  /// Scratch: the old mean, `Bᵀ y`, the `1 + μ` update rows and their weights.
+  @usableFromInline var oldMean: [Double]
+  @usableFromInline var t: [Double]
+  @usableFromInline var rows: [Double]
+  @usableFromInline var rowWeights: [Double]
+  @usableFromInline var zBatch: [Double] = []
+  @usableFromInline var xBatch: [Double] = []
+  var params: [Params?]
+  var eigen: SymmetricEigen
+
+  /// A CMA-ES of population `batchSize` at `x0` with step size `sigma`; optional box bounds.
+  /// Throws ``QDError`` for bad settings.
+  public init(x0: [Double], sigma: Double, batchSize: Int, lower: [Double]? = nil, upper: [Double]? = nil) throws {
+    guard batchSize >= 2 else { throw QDError("CMA-ES needs a batch of at least 2 (got \(batchSize))") }
+    let n = x0.count
+    guard n >= 1 else { throw QDError("CMA-ES needs at least one dimension") }
+    guard sigma.isFinite, sigma > 0 else { throw QDError("CMA-ES step size must be positive and finite (got \(sigma))") }
+    guard x0.allSatisfy(\.isFinite) else { throw QDError("CMA-ES: x0 must be finite") }
+    if lower != nil || upper != nil {
+      guard let lo = lower, let hi = upper, lo.count == n, hi.count == n else {
+        throw QDError("CMA-ES bounds need \(n) lower and \(n) upper values")
+      }
+      for i in 0..<n where !(lo[i] <= hi[i]) { throw QDError("CMA-ES bounds: lower > upper at \(i)") }
+    }
+    dimension = n
+    self.batchSize = batchSize
+    initialSigma = sigma
+    self.sigma = sigma
+    self.lower = lower
+    self.upper = upper
+    ld = (n + 7) / 8 * 8
+    let half = Params(n: n, parents: batchSize / 2)
+    lazyGapEvals = 0.5 * Double(n) * Double(batchSize) / (half.c1 + half.cMu) / Double(n * n)
+    params = [Params?](repeating: nil, count: batchSize + 1)
+    params[batchSize / 2] = half
+    mean = [Double](repeating: 0, count: ld)
+    pc = [Double](repeating: 0, count: n)
+    ps = pc
+    cov = [Double](repeating: 0, count: n * n)
+    evec = [Double](repeating: 0, count: n * ld)
+    bd = evec
+    invD = [Double](repeating: 1, count: n)
+    oldMean = pc
+    t = pc
+    rows = [Double](repeating: 0, count: (batchSize + 1) * n)
+    rowWeights = [Double](repeating: 0, count: batchSize + 1)
+    eigen = SymmetricEigen(n: n)
+    reset(x0)
+  }
+
+  /// pyribs' `reset`: mean `x0`, step size σ0, zero paths, `C = I`.
+  mutating func reset(_ x0: [Double]) {
+    let n = dimension
+    sigma = initialSigma
+    evaluations = 0
+    updatedEvaluations = 0
+    conditionNumber = 1
+    maxEigenvalue = 1
+    for i in 0..<n {
+      mean[i] = x0[i]
+      pc[i] = 0
+      ps[i] = 0
+      invD[i] = 1
+    }
+    for i in 0..<(n * n) { cov[i] = 0 }
+    for i in 0..<(n * ld) {
+      evec[i] = 0
+      bd[i] = 0
+    }
+    for i in 0..<n {
+      cov[i * n + i] = 1
+      evec[i * ld + i] = 1
+      bd[i * ld + i] = 1
+    }
+  }
+
+  /// The covariance matrix C (full, row-major `n × n`).
+  public var covariance: [Double] {
+    let n = dimension
+    var c = cov
+    for i in 0..<n { for j in 0..<i { c[j * n + i] = c[i * n + j] } }
+    return c
+  }
+
+  /// The current mean.
+  public var currentMean: [Double] { Array(mean[0..<dimension]) }
+
+  /// Eigenvalues `λ_j` and unit eigenvectors (row j of the row-major result) of the last
+  /// decomposition.
+  public var eigenpairs: (values: [Double], vectors: [Double]) {
+    let n = dimension
+    var v = [Double](repeating: 0, count: n * n)
+    for j in 0..<n { for i in 0..<n { v[j * n + i] = evec[j * ld + i] } }
+    return (invD.map { 1 / ($0 * $0) }, v)
+  }
+
+  /// Refreshes the eigendecomposition if more than ``lazyGapEvals`` evaluations have passed
+  /// since the last one (pyribs' `update_eigensystem`, called before every sample).
+  mutating func refreshIfDue() {
+    if Double(evaluations) > Double(updatedEvaluations) + lazyGapEvals { refreshEigen() }
+  }
+
+  /// Eigendecomposition of C into the eigenvector rows, `sqrt λ` and `1/sqrt λ`.
+  /// - Complexity: `O(n³)`.
+  mutating func refreshEigen() {
+    let n = dimension, ld = self.ld
+    eigen.decompose(cov, unpaddedRows: false)
+    decompositions += 1
+    updatedEvaluations = evaluations
+    var mx = 0.0, mn = Double.infinity
+    eigen.paddedRows.withUnsafeBufferPointer { z in
+      evec.withUnsafeMutableBufferPointer { e in
+        bd.withUnsafeMutableBufferPointer { v in
+          for j in 0..<n {
+            let lam = Swift.abs(eigen.values[j])
+            mx = Swift.max(mx, lam)
+            mn = Swift.min(mn, lam)
+            let s = lam.squareRoot()
+            invD[j] = 1 / s
+            for i in 0..<ld {
+              let x = z[j * ld + i]
+              e[j * ld + i] = x
+              v[j * ld + i] = x * s
+            }
+          }
+        }
+      }
+    }
+    maxEigenvalue = mx
+    conditionNumber = mx / mn
+  }
 
   public mutating func sample(count: Int, into out: UnsafeMutablePointer<Double>, using normal: inout NormalSource) {
-    es.sample(count: count, into: out, normal: &normal)
+    guard count > 0 else { return }
+    refreshIfDue()
+    let n = dimension, ld = self.ld
+    if zBatch.count < count * n { zBatch = [Double](repeating: 0, count: count * n) }
+    if xBatch.count < count * ld { xBatch = [Double](repeating: 0, count: count * ld) }
+    zBatch.withUnsafeMutableBufferPointer { normal.fill($0.baseAddress!, count: count * n) }
+    let sg = sigma
+    bd.withUnsafeBufferPointer { v in
+      mean.withUnsafeBufferPointer { m in
+        zBatch.withUnsafeMutableBufferPointer { zp in
+          xBatch.withUnsafeMutableBufferPointer { xp in
+            let z = zp.baseAddress!, x = xp.baseAddress!
+            CMAKernels.sample(n: n, rows: count, v: v.baseAddress!, ld: ld, z: z, ldz: n, mean: m.baseAddress!, sigma: sg, x: x)
+            if let lo = lower, let hi = upper {
+              for r in 0..<count {
+                var attempts = 0
+                while attempts < 100 && (0..<n).contains(where: { x[r * ld + $0] < lo[$0] || x[r * ld + $0] > hi[$0] }) {
+                  normal.fill(z + r * n, count: n)
+                  CMAKernels.sample(
+                    n: n, rows: 1, v: v.baseAddress!, ld: ld, z: z + r * n, ldz: n, mean: m.baseAddress!, sigma: sg,
+                    x: x + r * ld)
+                  attempts += 1
+                }
+                for i in 0..<n { x[r * ld + i] = Swift.min(Swift.max(x[r * ld + i], lo[i]), hi[i]) }
+              }
+            }
+            for r in 0..<count { (out + r * n).update(from: x + r * ld, count: n) }
+          }
+        }
+      }
+    }
   }
 
   public mutating func update(solutions: UnsafePointer<Double>, count: Int, ranking: [Int], parents: Int) {
-    let n = dimension
-    for r in 0..<count {
-      rows[r].withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: solutions + r * n, count: n) }
+    evaluations += count
+    let mu = Swift.min(parents, count, batchSize)
+    guard mu > 0 else { return }
+    if params[mu] == nil { params[mu] = Params(n: dimension, parents: mu) }
+    let p = params[mu]!
+    let n = dimension, ld = self.ld, sg = sigma
+    var psNorm2 = 0.0, hSigma = 0.0
+    mean.withUnsafeMutableBufferPointer { mp in
+      oldMean.withUnsafeMutableBufferPointer { op in
+        t.withUnsafeMutableBufferPointer { tp in
+          rows.withUnsafeMutableBufferPointer { rp in
+            evec.withUnsafeBufferPointer { ep in
+              let m = mp.baseAddress!, old = op.baseAddress!, t = tp.baseAddress!, e = ep.baseAddress!
+              let y = rp.baseAddress!  // row 0 first holds m' − m, later p_c
+              old.update(from: m, count: n)
+              // m' = Σ w_i x_i over the parents, in rank order; rows 1...μ get x_i − m.
+              for i in 0..<n { m[i] = 0 }
+              for r in 0..<mu {
+                let x = solutions + ranking[r] * n, w = p.weights[r], row = y + (r + 1) * n
+                for i in 0..<n {
+                  m[i] += w * x[i]
+                  row[i] = x[i] - old[i]
+                }
+              }
+              for i in 0..<n { y[i] = m[i] - old[i] }
+              // t = D^{-1} Bᵀ y, then C^{-1/2} y = B t, folded into p_σ.
+              invD.withUnsafeBufferPointer { d in
+                for j in 0..<n {
+                  let row = e + j * ld
+                  var s = 0.0
+                  for i in 0..<n { s += row[i] * y[i] }
+                  t[j] = s * d[j]
+                }
+              }
+              ps.withUnsafeMutableBufferPointer { psp in
+                let ps = psp.baseAddress!
+                let decay = 1 - p.cs, gain = (p.cs * (2 - p.cs) * p.muEff).squareRoot() / sg
+                for i in 0..<n { ps[i] *= decay }
+                for j in 0..<n {
+                  let row = e + j * ld, s = gain * t[j]
+                  for i in 0..<n { ps[i] += s * row[i] }
+                }
+                for i in 0..<n { psNorm2 += ps[i] * ps[i] }
+              }
+              let nd = Double(n)
+              let left = psNorm2 / nd / (1 - Double.pow(1 - p.cs, 2 * Double(evaluations) / Double(batchSize)))
+              hSigma = left < 2 + 4 / (nd + 1) ? 1 : 0
+              pc.withUnsafeMutableBufferPointer { pcp in
+                let pcv = pcp.baseAddress!
+                let gain = hSigma * (p.cc * (2 - p.cc) * p.muEff).squareRoot()
+                for i in 0..<n {
+                  pcv[i] = (1 - p.cc) * pcv[i] + gain * y[i]
+                  y[i] = pcv[i]
+                }
+              }
+            }
+          }
+        }
+      }
     }
-    // Told solutions are finite (the archive rejected nothing we pass on) and the ranking is a
-    // permutation; a failure here would be a bug, so it restarts the strategy instead.
-    // The strategy's own refresh is suppressed; ours runs every `eigenGap` generations.
-    es.eigenGeneration = es.generation + 1
-    do { try es.tell(solutions: rows, ranking: ranking, parentCount: parents) } catch { restart(mean: es.mean) }
-    if es.generation - lastRefresh >= eigenGap {
-      refreshEigen()
-      lastRefresh = es.generation
+    let c1a = p.c1 * (1 - (1 - hSigma * hSigma) * p.cc * (2 - p.cc))
+    let decay = 1 - c1a - p.cMu * p.weightSum
+    rowWeights[0] = p.c1 * p.c1
+    let scale = p.cMu / (sg * sg)
+    for r in 0..<mu { rowWeights[r + 1] = scale * p.weights[r] }
+    cov.withUnsafeMutableBufferPointer { cp in
+      rows.withUnsafeBufferPointer { yp in
+        rowWeights.withUnsafeBufferPointer { wp in
+          CMAKernels.syrkLower(
+            n: n, k: mu + 1, decay: decay, w: wp.baseAddress!, y: yp.baseAddress!, ldy: n, c: cp.baseAddress!, ldc: n)
+        }
+      }
     }
+    sigma *= qdExp(Swift.min(1, p.cs / p.damps * (psNorm2 / Double(n) - 1) / 2))
   }
 
-  /// Eigendecomposition of C (``SymmetricEigen``: Householder tridiagonalisation, implicit QR
-  /// with Wilkinson shifts, buffers reused across calls) into the strategy's B and D.
-  /// - Complexity: `O(n³)`.
-  mutating func refreshEigen() {
-    es.refreshEigen()
+  public var hasConverged: Bool {
+    conditionNumber > 1e14 || sigma * maxEigenvalue.squareRoot() < 1e-11 || !sigma.isFinite
   }
 
-  public var hasConverged: Bool { es.stopReason != nil }
-
-  public mutating func restart(mean: [Double]) {
-    if let fresh = try? CMAEvolutionStrategy(mean: mean, sigma: es.initialSigma, options: es.options) {
-      es = fresh
-      lastRefresh = 0
-    }
-  }
+  public mutating func restart(mean x0: [Double]) { reset(x0) }
 }

@@ -6,7 +6,8 @@ public protocol RankedEvolutionStrategy: Sendable {
   /// Samples `count` candidates (flat, row-major) into `out`.
   mutating func sample(count: Int, into out: UnsafeMutablePointer<Double>, using normal: inout NormalSource)
   /// Updates the distribution from the `count` candidates at `solutions`, ranked best first by
-  /// `ranking`, recombining the first `parents` (1...count).
+  /// `ranking`, recombining the first `parents` (0...count; with 0 the strategy only counts
+  /// the evaluations).
   mutating func update(solutions: UnsafePointer<Double>, count: Int, ranking: [Int], parents: Int)
   /// Whether the distribution has degenerated (ill-conditioned or collapsed), so the emitter
   /// should restart.
@@ -118,7 +119,8 @@ public struct EvolutionStrategyEmitter<ES: RankedEvolutionStrategy>: VectorEmitt
       order.sort { objectives[$0] > objectives[$1] || (objectives[$0] == objectives[$1] && $0 < $1) }
     }
     let parents = selection == .filter ? added : n / 2
-    if parents > 0 { strategy.update(solutions: solutions, count: n, ranking: order, parents: parents) }
+    // Told even without parents (pyribs counts those evaluations towards the lazy gap).
+    strategy.update(solutions: solutions, count: n, ranking: order, parents: parents)
     // pyribs' flat-fitness test: the best and worst ranking values (vectors for "2imp") equal.
     var flat = false
     if n >= 2 {

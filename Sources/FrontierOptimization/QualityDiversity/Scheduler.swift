@@ -1,3 +1,4 @@
+import Dispatch
 import RealModule
 
 /// The search archive and, optionally, an elitist result archive kept beside it (pyribs'
@@ -68,6 +69,12 @@ public struct QDArchives<I: CellIndexer>: Sendable {
 ///
 /// Complexity per iteration: the emitters' ask/tell plus one archive insertion of the batch;
 /// no allocation in steady state.
+///
+/// With `threads > 1` the emitters' asks, and their tells after the (serial) archive
+/// insertion, run on that many threads, each thread taking a fixed contiguous range of
+/// emitters. Each emitter owns its random stream and only reads the archive in its tell, and
+/// the batch is inserted in emitter order, so a run gives the same archive for any thread
+/// count.
 public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
   public var archives: QDArchives<I>
   public var emitters: [E]
@@ -76,10 +83,18 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
   public var solutions: [Double] { _solutions }
   public let batchSize: Int
   public let dimension: Int
+  /// Threads the emitters' ask and tell run on (1: the calling thread only).
+  public let threads: Int
+  /// Batch offset (in solutions) of each emitter, and one past the last.
+  @usableFromInline let offsets: [Int]
 
-  /// Throws when there are no emitters or an emitter's dimension differs from the archive's.
-  public init(archive: Archive<I, VectorSolutions>, emitters: [E], resultArchive: Archive<I, VectorSolutions>? = nil) throws {
+  /// Throws when there are no emitters, an emitter's dimension differs from the archive's, or
+  /// `threads < 1`.
+  public init(
+    archive: Archive<I, VectorSolutions>, emitters: [E], resultArchive: Archive<I, VectorSolutions>? = nil, threads: Int = 1
+  ) throws {
     guard !emitters.isEmpty else { throw QDError("a scheduler needs at least one emitter") }
+    guard threads >= 1 else { throw QDError("threads must be at least 1 (got \(threads))") }
     let d = archive.storage.dimension
     for (k, e) in emitters.enumerated() where e.dimension != d {
       throw QDError("emitter \(k) has dimension \(e.dimension), the archive \(d)")
@@ -89,6 +104,24 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     dimension = d
     batchSize = emitters.reduce(0) { $0 + $1.batchSize }
     _solutions = [Double](repeating: 0, count: batchSize * d)
+    self.threads = Swift.min(threads, emitters.count)
+    var o = [0]
+    for e in emitters { o.append(o.last! + e.batchSize) }
+    offsets = o
+  }
+
+  /// Runs `body(k)` for every emitter index, split over ``threads`` fixed contiguous ranges.
+  @usableFromInline static func forEachEmitter(count: Int, threads t: Int, _ body: (Int) -> Void) {
+    if t <= 1 {
+      for k in 0..<count { body(k) }
+      return
+    }
+    withoutActuallyEscaping(body) { body in
+      let b = UncheckedSendable(body)
+      DispatchQueue.concurrentPerform(iterations: t) { w in
+        for k in (w * count / t)..<((w + 1) * count / t) { b.value(k) }
+      }
+    }
   }
 
   public var archive: Archive<I, VectorSolutions> { archives.archive }
@@ -97,20 +130,56 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
 
   /// Fills ``solutions`` with a new batch from every emitter.
   @inlinable public mutating func ask() {
-    var sols: [Double] = []
+    if threads <= 1 {
+      var sols: [Double] = []
+      swap(&sols, &_solutions)
+      defer { swap(&sols, &_solutions) }
+      archives.ask(&emitters, emitters.indices, into: &sols, dimension: dimension)
+      return
+    }
+    let archive = archives.archive, d = dimension, offsets = self.offsets, t = threads
+    var em: [E] = [], sols: [Double] = []
+    swap(&em, &emitters)
     swap(&sols, &_solutions)
-    defer { swap(&sols, &_solutions) }
-    archives.ask(&emitters, emitters.indices, into: &sols, dimension: dimension)
+    defer {
+      swap(&em, &emitters)
+      swap(&sols, &_solutions)
+    }
+    let count = em.count
+    em.withUnsafeMutableBufferPointer { ep in
+      sols.withUnsafeMutableBufferPointer { sp in
+        let e = UncheckedSendable(ep.baseAddress!), s = UncheckedSendable(sp.baseAddress!)
+        Self.forEachEmitter(count: count, threads: t) { k in e.value[k].ask(archive, into: s.value + offsets[k] * d) }
+      }
+    }
   }
 
   /// Inserts the evaluated batch (one objective and `measureCount` measures per solution of
   /// ``solutions``) and tells each emitter its slice.
   @inlinable public mutating func tell(objectives: UnsafeBufferPointer<Double>, measures: UnsafeBufferPointer<Double>) {
     precondition(objectives.count == batchSize, "tell needs one objective per asked solution")
-    var sols: [Double] = []
-    swap(&sols, &_solutions)
-    defer { swap(&sols, &_solutions) }
-    archives.insertAndTell(&emitters, emitters.indices, solutions: sols, objectives: objectives, measures: measures, dimension: dimension)
+    if threads <= 1 {
+      var sols: [Double] = []
+      swap(&sols, &_solutions)
+      defer { swap(&sols, &_solutions) }
+      archives.insertAndTell(&emitters, emitters.indices, solutions: sols, objectives: objectives, measures: measures, dimension: dimension)
+      return
+    }
+    _solutions.withUnsafeBufferPointer { archives.insert($0, objectives: objectives, measures: measures) }
+    let archive = archives.archive, result = archives.addResult, d = dimension, offsets = self.offsets, t = threads
+    var em: [E] = []
+    swap(&em, &emitters)
+    defer { swap(&em, &emitters) }
+    let count = em.count
+    em.withUnsafeMutableBufferPointer { ep in
+      _solutions.withUnsafeBufferPointer { sp in
+        let e = UncheckedSendable(ep.baseAddress!), s = UncheckedSendable(sp.baseAddress!)
+        let o = UncheckedSendable(objectives.baseAddress!)
+        Self.forEachEmitter(count: count, threads: t) { k in
+          e.value[k].tell(archive, solutions: s.value + offsets[k] * d, objectives: o.value + offsets[k], result: result, offset: offsets[k])
+        }
+      }
+    }
   }
 }
 
@@ -218,3 +287,10 @@ public struct BanditScheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
   }
 }
 
+
+/// Carries a value the caller guarantees is used without data races (disjoint emitters and
+/// buffer slices per thread in ``Scheduler``) into a concurrent closure.
+@usableFromInline struct UncheckedSendable<T>: @unchecked Sendable {
+  @usableFromInline let value: T
+  @usableFromInline init(_ value: T) { self.value = value }
+}
