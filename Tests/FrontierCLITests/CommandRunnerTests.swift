@@ -126,9 +126,9 @@ struct CommandRunnerTests {
   @Test("A hanging command is killed at the timeout, with everything it started")
   func timeout() async throws {
     let started = monotonicSeconds()
-    let r = await runShell("sleep 30 & sleep 30; echo 1", timeout: 0.3)
+    let r = await runShell("sleep 300 & sleep 300; echo 1", timeout: 0.3)
     #expect(try #require(failReason(r)).hasPrefix("timed out after 0.3 s"))
-    #expect(monotonicSeconds() - started < 25)  // the command alone would run 30 s or forever; loose because parallel tests can hold the 2-thread cooperative pool for seconds
+    #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
   }
 
   @Test("A command that ignores SIGTERM is killed with SIGKILL after the grace period")
@@ -136,15 +136,15 @@ struct CommandRunnerTests {
     let started = monotonicSeconds()
     let r = await runShell("trap '' TERM; while true; do sleep 0.05; done", timeout: 0.2, killGrace: 0.3)
     #expect(try #require(failReason(r)).hasPrefix("timed out"))
-    #expect(monotonicSeconds() - started < 25)  // the command alone would run 30 s or forever; loose because parallel tests can hold the 2-thread cooperative pool for seconds
+    #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
   }
 
   @Test("Background processes left behind do not hold the trial open")
   func leftovers() async {
     let started = monotonicSeconds()
-    let r = await runShell("sleep 30 & echo 4")
+    let r = await runShell("sleep 300 & echo 4")
     #expect(r.outcome == .complete([4]))
-    #expect(monotonicSeconds() - started < 25)  // the command alone would run 30 s or forever; loose because parallel tests can hold the 2-thread cooperative pool for seconds
+    #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
   }
 
   @Test("A missing executable fails the trial")
@@ -182,29 +182,29 @@ struct CommandRunnerTests {
       timeout: 20, report: { step, _ in step >= 2 })  // the safety timeout must outlast a loaded CI's scheduling delays
     #expect(r.outcome == .pruned)
     #expect(r.intermediates.count >= 2)
-    #expect(monotonicSeconds() - started < 25)  // the command alone would run 30 s or forever; loose because parallel tests can hold the 2-thread cooperative pool for seconds
+    #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
   }
 
   @Test("Interrupting stops running commands; their trials fail as interrupted")
   func interrupt() async {
     let running = RunningChildren()
     let started = monotonicSeconds()
-    async let result = runShell("sleep 30; echo 1", running: running)
+    async let result = runShell("sleep 300; echo 1", running: running)
     try? await Task.sleep(for: .milliseconds(200))
     running.interrupt()
     #expect(await result.outcome == .failed("interrupted"))
     #expect(running.isInterrupted)
-    #expect(monotonicSeconds() - started < 25)  // the command alone would run 30 s or forever; loose because parallel tests can hold the 2-thread cooperative pool for seconds
+    #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
   }
 
   @Test("Cancelling the task stops the command; the trial fails as interrupted")
   func cancellation() async {
     let started = monotonicSeconds()
-    let task = Task { await runShell("sleep 30; echo 1") }
+    let task = Task { await runShell("sleep 300; echo 1") }
     try? await Task.sleep(for: .milliseconds(200))
     task.cancel()
     #expect(await task.value.outcome == .failed("interrupted"))
-    #expect(monotonicSeconds() - started < 25)  // the command alone would run 30 s or forever; loose because parallel tests can hold the 2-thread cooperative pool for seconds
+    #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
   }
 
   @Test("Parallel trials each get their own output")
