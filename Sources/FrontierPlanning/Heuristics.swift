@@ -2,11 +2,16 @@ public import FrontierCore
 public import FrontierStateSearch
 
 /// The delete relaxation of a ground task as unary operators: one per (action, add
-/// effect), with the action's positive preconditions plus the effect's positive
-/// condition, and the action's cost. Negative preconditions and conditions are ignored
-/// (they are assumed reachable), as in the standard relaxation.
+/// effect), with the action's preconditions plus the effect's condition, and the action's
+/// cost. Negative preconditions, conditions and goals are positive *negated facts* (see
+/// ``RelaxedFacts``), added by the actions that delete their fact, as in Fast Downward's
+/// finite-domain encoding.
 public struct RelaxedTask: Sendable {
+  /// Relaxed facts: the task's, then the negated ones.
   public let factCount: Int
+  /// The task's facts; relaxed fact `taskFacts + i` is the negation of `negated[i]`.
+  @usableFromInline let taskFacts: Int
+  @usableFromInline let negated: ContiguousArray<Int32>
   @usableFromInline let opPreStart: ContiguousArray<Int32>
   @usableFromInline let opPre: ContiguousArray<Int32>
   @usableFromInline let opEffect: ContiguousArray<Int32>
@@ -26,7 +31,10 @@ public struct RelaxedTask: Sendable {
   /// - Parameter unitCosts: cost every visible action 1 (hidden goal actions 0), as Fast
   ///   Downward's `adapt_costs(one)` that LAMA's first iteration uses.
   public init(_ task: GroundTask, unitCosts: Bool = false) {
-    factCount = task.factCount
+    let rf = RelaxedFacts(task)
+    factCount = rf.count
+    taskFacts = rf.taskFacts
+    negated = ContiguousArray(rf.negated)
     actionCount = task.actionCount
     let costOf: (Int) -> Int = { a in unitCosts ? (task.actionHidden[a] ? 0 : 1) : task.actionCosts[a] }
     var preStart: ContiguousArray<Int32> = [0]
@@ -35,23 +43,23 @@ public struct RelaxedTask: Sendable {
     var cost: ContiguousArray<Int> = []
     var action: ContiguousArray<Int32> = []
     for a in 0..<task.actionCount {
-      let p = task.preconditions(of: a)
-      for f in task.adds(of: a) {
+      let p = rf.preconditions(task, a)
+      for f in rf.adds(task, a) {
         pre.append(contentsOf: p)
         preStart.append(Int32(pre.count))
         eff.append(f)
         cost.append(costOf(a))
         action.append(Int32(a))
       }
-      for c in task.conditionalEffects(of: a) where c.isAdd {
-        pre.append(contentsOf: Array(Set(p + c.positive)).sorted())
+      for c in rf.conditionalAdds(task, a) {
+        pre.append(contentsOf: Array(Set(p + c.condition)).sorted())
         preStart.append(Int32(pre.count))
         eff.append(c.fact)
         cost.append(costOf(a))
         action.append(Int32(a))
       }
     }
-    var lists = [[Int32]](repeating: [], count: task.factCount)
+    var lists = [[Int32]](repeating: [], count: rf.count)
     for o in 0..<eff.count {
       for i in Int(preStart[o])..<Int(preStart[o + 1]) { lists[Int(pre[i])].append(Int32(o)) }
     }
@@ -68,9 +76,9 @@ public struct RelaxedTask: Sendable {
     opAction = action
     factOpsStart = fs
     factOps = fo
-    goal = ContiguousArray(task.goal)
-    var g = ContiguousArray(repeating: false, count: task.factCount)
-    for f in task.goal { g[Int(f)] = true }
+    goal = ContiguousArray(rf.goal)
+    var g = ContiguousArray(repeating: false, count: rf.count)
+    for f in rf.goal { g[Int(f)] = true }
     isGoal = g
   }
 }
@@ -85,6 +93,76 @@ struct FactEntry: Comparable {
     self.fact = fact
   }
   @inlinable static func < (a: Self, b: Self) -> Bool { a.cost < b.cost || (a.cost == b.cost && a.fact < b.fact) }
+}
+
+/// The priority queue of the relaxed exploration: buckets by cost, **last in, first out**
+/// within a bucket, turning into a binary heap (ties by fact id) once a cost of at least
+/// 100 exceeds the number of pushes since the last `removeAll` (large action costs).
+///
+/// The order matters only for ties: the first operator to reach a fact at its final cost
+/// becomes its best supporter, and h_FF's relaxed plan follows the supporters. This is the
+/// order Fast Downward's adaptive bucket queue pops in (its `BucketQueue` pops the back of a
+/// bucket), which its `add()`/`ff()` use; with a cost-then-fact-id heap instead, Frontier's
+/// h_FF of IPC transport instance-4 was 49 where FD's is 47 (unit costs), and the preferred
+/// operators differed accordingly.
+@usableFromInline
+struct RelaxedQueue {
+  @usableFromInline var buckets: [ContiguousArray<Int32>] = []
+  @usableFromInline var current = 0
+  @usableFromInline var count = 0
+  @usableFromInline var pushes = 0
+  @usableFromInline var heapMode = false
+  @usableFromInline var heap = BinaryHeap<FactEntry>()
+
+  @usableFromInline init() {}
+
+  @inlinable var isEmpty: Bool { count == 0 }
+
+  @inlinable mutating func removeAll() {
+    if heapMode {
+      heap.removeAll()
+      heapMode = false
+    } else if count > 0 {
+      for k in current..<buckets.count { buckets[k].removeAll(keepingCapacity: true) }
+    }
+    current = 0
+    count = 0
+    pushes = 0
+  }
+
+  @inlinable mutating func push(_ cost: Int, _ fact: Int32) {
+    count += 1
+    pushes += 1
+    if heapMode {
+      heap.push(FactEntry(cost: cost, fact: fact))
+      return
+    }
+    if cost >= buckets.count {
+      if cost >= 100 && cost > pushes {
+        // Too sparse for buckets: move everything into the heap.
+        heapMode = true
+        for k in current..<buckets.count {
+          for f in buckets[k] { heap.push(FactEntry(cost: k, fact: f)) }
+          buckets[k].removeAll(keepingCapacity: true)
+        }
+        heap.push(FactEntry(cost: cost, fact: fact))
+        return
+      }
+      buckets.append(contentsOf: repeatElement([], count: cost + 1 - buckets.count))
+    } else if cost < current {
+      current = cost
+    }
+    buckets[cost].append(fact)
+  }
+
+  @inlinable mutating func pop() -> FactEntry? {
+    if count == 0 { return nil }
+    count -= 1
+    if heapMode { return heap.popMin() }
+    while buckets[current].isEmpty { current += 1 }
+    let f = buckets[current].removeLast()
+    return FactEntry(cost: current, fact: f)
+  }
 }
 
 /// Scratch memory of the relaxed exploration, reused across evaluations.
@@ -105,7 +183,7 @@ final class RelaxationScratch {
   @usableFromInline let actionMarked: UnsafeMutablePointer<Bool>
   /// h_FF: whether each action is preferred in the last evaluated state.
   @usableFromInline let actionPreferred: UnsafeMutablePointer<Bool>
-  @usableFromInline var heap: BinaryHeap<FactEntry>
+  @usableFromInline var queue = RelaxedQueue()
   @usableFromInline var markedActions: ContiguousArray<Int32> = []
   @usableFromInline var stack: ContiguousArray<Int32> = []
   /// h_FF: the preferred operators of the last evaluated state.
@@ -131,7 +209,6 @@ final class RelaxationScratch {
     accumulated = make(r.operatorCount, 0)
     actionMarked = make(r.actionCount, false)
     actionPreferred = make(r.actionCount, false)
-    heap = BinaryHeap(minimumCapacity: r.factCount)
   }
 
   deinit {
@@ -163,29 +240,31 @@ extension RelaxedTask {
       scratch.unsatisfied[o] = opPreStart[o + 1] - opPreStart[o]
       scratch.accumulated[o] = 0
     }
-    var heap = scratch.heap
-    scratch.heap = BinaryHeap()
-    defer { scratch.heap = heap }
+    var heap = scratch.queue
+    scratch.queue = RelaxedQueue()
+    defer { scratch.queue = heap }
     heap.removeAll()
-    for f in 0..<n where s.contains(Int32(f)) {
-      scratch.factCost[f] = 0
-      heap.push(FactEntry(cost: 0, fact: Int32(f)))
-    }
+    // Operators without preconditions first, then the state's facts (as Fast Downward).
     for o in 0..<operatorCount where scratch.unsatisfied[o] == 0 {
       let f = Int(opEffect[o])
       if opCost[o] < scratch.factCost[f] {
         scratch.factCost[f] = opCost[o]
         scratch.achiever[f] = Int32(o)
-        heap.push(FactEntry(cost: opCost[o], fact: Int32(f)))
+        heap.push(opCost[o], Int32(f))
       }
     }
+    for f in 0..<n where s.holds(Int32(f), taskFacts: taskFacts, negated: negated) && scratch.factCost[f] > 0 {
+      scratch.factCost[f] = 0
+      scratch.achiever[f] = -1
+      heap.push(0, Int32(f))
+    }
     var goalsLeft = 0
-    for g in goal where !s.contains(g) { goalsLeft += 1 }
-    while goalsLeft > 0, let e = heap.popMin() {
+    for g in goal where !s.holds(g, taskFacts: taskFacts, negated: negated) { goalsLeft += 1 }
+    while goalsLeft > 0, let e = heap.pop() {
       let f = Int(e.fact)
       if scratch.closed[f] || e.cost > scratch.factCost[f] { continue }
       scratch.closed[f] = true
-      if isGoal[f] && !s.contains(e.fact) { goalsLeft -= 1 }
+      if isGoal[f] && !s.holds(e.fact, taskFacts: taskFacts, negated: negated) { goalsLeft -= 1 }
       let c = e.cost
       for i in Int(factOpsStart[f])..<Int(factOpsStart[f + 1]) {
         let o = Int(factOps[i])
@@ -201,7 +280,7 @@ extension RelaxedTask {
           if v < scratch.factCost[q] {
             scratch.factCost[q] = v
             scratch.achiever[q] = Int32(o)
-            heap.push(FactEntry(cost: v, fact: Int32(q)))
+            heap.push(v, Int32(q))
           }
         }
       }
@@ -245,7 +324,7 @@ extension RelaxedTask {
     marked.removeAll(keepingCapacity: true)
     scratch.factMarked.update(repeating: false, count: factCount)
     stack.removeAll(keepingCapacity: true)
-    for g in goal where !s.contains(g) && !scratch.factMarked[Int(g)] {
+    for g in goal where !s.holds(g, taskFacts: taskFacts, negated: negated) && !scratch.factMarked[Int(g)] {
       scratch.factMarked[Int(g)] = true
       stack.append(g)
     }
@@ -262,7 +341,7 @@ extension RelaxedTask {
       var applicable = true
       for i in Int(opPreStart[o])..<Int(opPreStart[o + 1]) {
         let p = opPre[i]
-        if s.contains(p) { continue }
+        if s.holds(p, taskFacts: taskFacts, negated: negated) { continue }
         applicable = false
         if !scratch.factMarked[Int(p)] {
           scratch.factMarked[Int(p)] = true
