@@ -179,7 +179,7 @@ struct CommandRunnerTests {
       #"""
       s=0; while true; do s=$((s+1)); echo "{\"step\": $s, \"intermediate\": 1}"; sleep 0.05; done
       """#,
-      timeout: 20, report: { step, _ in step >= 2 })  // the safety timeout must outlast a loaded CI's scheduling delays
+      timeout: 120, report: { step, _ in step >= 2 })  // the safety timeout must outlast a loaded CI's scheduling delays
     #expect(r.outcome == .pruned)
     #expect(r.intermediates.count >= 2)
     #expect(monotonicSeconds() - started < 150)  // the command alone would run 300 s or forever; loose because CPU-heavy tests running in parallel can hold the 2-thread cooperative pool for tens of seconds
