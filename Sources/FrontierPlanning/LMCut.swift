@@ -155,6 +155,8 @@ final class LMCutScratch {
   /// Goal-zone marking frames: a fact and the next of its achievers to visit.
   @usableFromInline var frames: ContiguousArray<(fact: Int32, next: Int32)> = []
   @usableFromInline var cut: ContiguousArray<Int32> = []
+  /// The relaxed facts holding in the evaluated state (collected once, used every round).
+  @usableFromInline var stateFacts: ContiguousArray<Int32> = []
   @usableFromInline var round: Int32 = 0
   @usableFromInline var pushes = 0
 
@@ -263,10 +265,17 @@ extension LMCutTask {
     s.stack = []
     var cut = s.cut
     s.cut = []
+    var stateFacts = s.stateFacts
+    s.stateFacts = []
     defer {
       s.heap = heap
       s.stack = stack
       s.cut = cut
+      s.stateFacts = stateFacts
+    }
+    stateFacts.removeAll(keepingCapacity: true)
+    for f in 0..<factCount where state.holds(Int32(f), taskFacts: taskFacts, negated: negated) {
+      stateFacts.append(Int32(f))
     }
     // First h_max exploration.
     let ops = operatorCount
@@ -277,9 +286,7 @@ extension LMCutTask {
     }
     s.hmax.update(repeating: Int.max, count: allFacts)
     heap.removeAll()
-    for f in 0..<factCount where state.holds(Int32(f), taskFacts: taskFacts, negated: negated) {
-      enqueue(Int32(f), 0, s, &heap)
-    }
+    for f in stateFacts { enqueue(f, 0, s, &heap) }
     enqueue(artificialPre, 0, s, &heap)
     while let e = heap.popMin() {
       let f = Int(e.fact)
@@ -315,9 +322,9 @@ extension LMCutTask {
       stack.removeAll(keepingCapacity: true)
       s.beforeGoal[Int(artificialPre)] = round
       stack.append(artificialPre)
-      for f in 0..<factCount where state.holds(Int32(f), taskFacts: taskFacts, negated: negated) {
-        s.beforeGoal[f] = round
-        stack.append(Int32(f))
+      for f in stateFacts {
+        s.beforeGoal[Int(f)] = round
+        stack.append(f)
       }
       while let f = stack.popLast() {
         for i in Int(preOfStart[Int(f)])..<Int(preOfStart[Int(f) + 1]) {
