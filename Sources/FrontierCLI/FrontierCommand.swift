@@ -12,11 +12,19 @@ public struct FrontierCommand: AsyncParsableCommand {
   public init() {}
 }
 
-/// `frontier tune bench ...` is `frontier hpo bench ...` (the issue's name for it). Routed here
-/// because ArgumentParser parses a parent command's arguments (and runs its validation) before
-/// it matches a subcommand, and `tune` requires --space, --study and a command.
+/// Aliases under the names the issues use: `frontier tune bench ...` is `frontier hpo bench
+/// ...`, and `frontier index bench [ann|filtered|flat] ...` is `frontier bench ...` (`ann` when
+/// no benchmark is named). Routed here because ArgumentParser parses a parent command's
+/// arguments (and runs its validation) before it matches a subcommand, and `tune` requires
+/// --space, --study and a command.
 func routed(_ arguments: [String]) -> [String] {
-  arguments.starts(with: ["tune", "bench"]) ? ["hpo"] + arguments.dropFirst() : arguments
+  if arguments.starts(with: ["tune", "bench"]) { return ["hpo"] + arguments.dropFirst() }
+  if arguments.starts(with: ["index", "bench"]) {
+    let rest = Array(arguments.dropFirst(2))
+    if let first = rest.first, ["ann", "filtered", "flat", "-h", "--help", "help"].contains(first) { return ["bench"] + rest }
+    return ["bench", "ann"] + rest
+  }
+  return arguments
 }
 
 /// Entry point used by the `frontier` executable.

@@ -24,6 +24,7 @@ struct IndexCommand: AsyncParsableCommand {
         frontier index search --index wn.idx --queries query.fvecs --k 10 --ef 64 --filter 'lex == 3'
         frontier index build --vectors base.fvecs --attributes attrs.csv --metric ip --out shop.idx
         frontier index build --vectors base.fvecs --metric ip --quantize int8 --out wn-sq8.idx
+        frontier index bench --data DIR --M 16 --efc 200 --ef 10,20,40,80 --out ann.csv  (= frontier bench ann; also filtered, flat)
         frontier index search --index shop.idx --queries query.fvecs --k 10 --filter 'price < 2.5 && cat in {1, 3}'
       An attribute CSV starts with a header naming the columns, e.g. `cat,price:float`; a column
       is float when its name ends in `:float` or any of its values has a decimal point or an
@@ -225,7 +226,9 @@ struct BenchData {
   let queries: VectorMatrix
 
   init(_ dir: String, nq: Int) throws {
-    let metaText = try String(contentsOfFile: dir + "/meta.json", encoding: .utf8)
+    guard let metaText = try? String(contentsOfFile: dir + "/meta.json", encoding: .utf8) else {
+      throw InputError(file: dir + "/meta.json", "cannot read the data set's meta.json: --data must name a directory with base.fvecs, query.fvecs, gt.ivecs and meta.json (see ../shared/anchors/vector/make_dataset.py)")
+    }
     let meta = try JSONSerialization.jsonObject(with: Data(metaText.utf8)) as? [String: Any] ?? [:]
     name = meta["name"] as? String ?? (dir as NSString).lastPathComponent
     metricName = meta["metric"] as? String ?? "l2"

@@ -197,6 +197,10 @@ struct TuneTests {
     let bench = try #require(parsed as? HPOBenchCommand)
     #expect(bench.algo == .gp && bench.problem == "branin" && bench.trials == 12)
     #expect(routed(["tune", "--space", "s.yaml", "--study", "bench", "--", "bench"]).first == "tune")
+    // `frontier index bench` is `frontier bench`, `ann` by default.
+    #expect(routed(["index", "bench", "--data", "d"]) == ["bench", "ann", "--data", "d"])
+    #expect(routed(["index", "bench", "filtered", "--data", "d"]) == ["bench", "filtered", "--data", "d"])
+    #expect(routed(["index", "build", "--vectors", "v"]) == ["index", "build", "--vectors", "v"])
   }
 
   @Test("Arguments after -- are the command, placeholders intact")
