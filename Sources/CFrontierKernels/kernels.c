@@ -21,42 +21,45 @@ typedef float v16u __attribute__((vector_size(64), aligned(4)));
     (out) = s_;                                 \
   } while (0)
 
-FRONTIER_CLONES float frontier_dot_f32(const float *a, const float *b, long n) {
+// One row's distance: inner product, or squared L2 when `squared` (kept inline so each clone
+// compiles it with its own instruction set; `squared` is a constant at every call site).
+static inline __attribute__((always_inline)) float one_row(const float *q, const float *r, long n, int squared) {
   v16 s0 = {0}, s1 = {0};
   long i = 0;
-  for (; i + 32 <= n; i += 32) {
-    s0 += load16(a + i) * load16(b + i);
-    s1 += load16(a + i + 16) * load16(b + i + 16);
+  if (squared) {
+    for (; i + 32 <= n; i += 32) {
+      v16 d0 = load16(q + i) - load16(r + i);
+      v16 d1 = load16(q + i + 16) - load16(r + i + 16);
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+    }
+    for (; i + 16 <= n; i += 16) {
+      v16 d = load16(q + i) - load16(r + i);
+      s0 += d * d;
+    }
+  } else {
+    for (; i + 32 <= n; i += 32) {
+      s0 += load16(q + i) * load16(r + i);
+      s1 += load16(q + i + 16) * load16(r + i + 16);
+    }
+    for (; i + 16 <= n; i += 16) s0 += load16(q + i) * load16(r + i);
   }
-  for (; i + 16 <= n; i += 16) s0 += load16(a + i) * load16(b + i);
-  float r;
+  float o;
   s0 += s1;
-  HSUM16(s0, r);
-  for (; i < n; i++) r += a[i] * b[i];
-  return r;
+  HSUM16(s0, o);
+  for (; i < n; i++) {
+    float d = squared ? q[i] - r[i] : 0;
+    o += squared ? d * d : q[i] * r[i];
+  }
+  return o;
+}
+
+FRONTIER_CLONES float frontier_dot_f32(const float *a, const float *b, long n) {
+  return one_row(a, b, n, 0);
 }
 
 FRONTIER_CLONES float frontier_l2sq_f32(const float *a, const float *b, long n) {
-  v16 s0 = {0}, s1 = {0};
-  long i = 0;
-  for (; i + 32 <= n; i += 32) {
-    v16 d0 = load16(a + i) - load16(b + i);
-    v16 d1 = load16(a + i + 16) - load16(b + i + 16);
-    s0 += d0 * d0;
-    s1 += d1 * d1;
-  }
-  for (; i + 16 <= n; i += 16) {
-    v16 d = load16(a + i) - load16(b + i);
-    s0 += d * d;
-  }
-  float r;
-  s0 += s1;
-  HSUM16(s0, r);
-  for (; i < n; i++) {
-    float d = a[i] - b[i];
-    r += d * d;
-  }
-  return r;
+  return one_row(a, b, n, 1);
 }
 
 // Distances of four rows to one query (squared L2 or dot product), accumulated 16 lanes at a
@@ -117,38 +120,6 @@ FRONTIER_CLONES void frontier_four_rows_f32(const float *q, const float *r0, con
   four_rows(q, r0, r1, r2, r3, n, squared, out);
 }
 
-// One row's distance with the accumulation of frontier_dot_f32 / frontier_l2sq_f32 (kept
-// inline so each clone compiles it with its own instruction set).
-static inline __attribute__((always_inline)) float one_row(const float *q, const float *r, long n, int squared) {
-  v16 s0 = {0}, s1 = {0};
-  long i = 0;
-  if (squared) {
-    for (; i + 32 <= n; i += 32) {
-      v16 d0 = load16(q + i) - load16(r + i);
-      v16 d1 = load16(q + i + 16) - load16(r + i + 16);
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-    }
-    for (; i + 16 <= n; i += 16) {
-      v16 d = load16(q + i) - load16(r + i);
-      s0 += d * d;
-    }
-  } else {
-    for (; i + 32 <= n; i += 32) {
-      s0 += load16(q + i) * load16(r + i);
-      s1 += load16(q + i + 16) * load16(r + i + 16);
-    }
-    for (; i + 16 <= n; i += 16) s0 += load16(q + i) * load16(r + i);
-  }
-  float o;
-  s0 += s1;
-  HSUM16(s0, o);
-  for (; i < n; i++) {
-    float d = squared ? q[i] - r[i] : 0;
-    o += squared ? d * d : q[i] * r[i];
-  }
-  return o;
-}
 
 FRONTIER_CLONES void frontier_rows_by_id_f32(const float *q, const float *base, long n, const int *ids,
                                              long count, int kind, float *out) {

@@ -54,6 +54,25 @@ let names = Fixtures.attributeNames
 }
 
 /// An HNSW and a flat index over the same attributed data.
+/// Searches `h` with `strategy` (ef 64) and `f` exactly for five filters from selective to
+/// broad; expects every result of `h` to pass its filter and returns recall@10 per filter.
+func filteredRecalls(
+  _ h: inout HNSWIndex, _ f: inout FlatIndex, attributes: [[Int32]], queries: [[Float]], strategy: FilterStrategy
+) throws -> [(String, Double)] {
+  try ["value < 300", "cat == 4", "pos in {0, 1}", "value < 5000", "!(cat == 2)"].map { text in
+    let filter = try h.filter(text)
+    var found: [[Neighbor]] = []
+    var truth: [[Neighbor]] = []
+    for q in queries {
+      let r = try h.search(q, k: 10, filter: filter, parameters: SearchParameters(ef: 64, strategy: strategy))
+      #expect(r.allSatisfy { filter.matches(attributes[$0.id]) }, "\(text): a result fails the filter")
+      found.append(r)
+      truth.append(try f.search(q, k: 10, filter: filter))
+    }
+    return (text, Fixtures.recall(found, truth))
+  }
+}
+
 func attributedIndexes(count: Int, seed: UInt64) throws -> (HNSWIndex, FlatIndex, [[Float]], [[Int32]]) {
   let data = Fixtures.clustered(count: count, dimension: 10, seed: seed)
   let attrs = Fixtures.attributes(count: count, seed: seed)
@@ -98,17 +117,7 @@ let selectivityFilters = [
   func approximateStrategiesKeepRecall(strategy: FilterStrategy) throws {
     var (h, f, _, attrs) = try attributedIndexes(count: 400, seed: 21)
     let queries = Fixtures.clustered(count: 10, dimension: 10, seed: 77)
-    for text in ["value < 300", "cat == 4", "pos in {0, 1}", "value < 5000", "!(cat == 2)"] {
-      let filter = try h.filter(text)
-      var found: [[Neighbor]] = []
-      var truth: [[Neighbor]] = []
-      for q in queries {
-        let r = try h.search(q, k: 10, filter: filter, parameters: SearchParameters(ef: 64, strategy: strategy))
-        #expect(r.allSatisfy { filter.matches(attrs[$0.id]) }, "\(text): a result fails the filter")
-        found.append(r)
-        truth.append(try f.search(q, k: 10, filter: filter))
-      }
-      let recall = Fixtures.recall(found, truth)
+    for (text, recall) in try filteredRecalls(&h, &f, attributes: attrs, queries: queries, strategy: strategy) {
       #expect(recall >= 0.85, "\(strategy) \(text): recall@10 \(recall)")
     }
   }

@@ -112,17 +112,7 @@ private func quantizedIndexes(
     var (h, f) = try quantizedIndexes(data, metric: .l2, seed: 31)
     let attrs = Fixtures.attributes(count: 500, seed: 31)
     let queries = Fixtures.clustered(count: 10, dimension: 16, seed: 32)
-    for text in ["value < 300", "cat == 4", "pos in {0, 1}", "value < 5000", "!(cat == 2)"] {
-      let filter = try h.filter(text)
-      var found: [[Neighbor]] = []
-      var truth: [[Neighbor]] = []
-      for q in queries {
-        let r = try h.search(q, k: 10, filter: filter, parameters: SearchParameters(ef: 64, strategy: strategy))
-        #expect(r.allSatisfy { filter.matches(attrs[$0.id]) }, "\(text): a result fails the filter")
-        found.append(r)
-        truth.append(try f.search(q, k: 10, filter: filter))
-      }
-      let recall = Fixtures.recall(found, truth)
+    for (text, recall) in try filteredRecalls(&h, &f, attributes: attrs, queries: queries, strategy: strategy) {
       #expect(recall >= (strategy == .bruteForce ? 1 : 0.85), "\(strategy) \(text): recall@10 \(recall)")
     }
   }
