@@ -229,8 +229,9 @@ struct GPSamplerTests {
   func discreteChoicesRoundTrip() async {
     await propertyCheck(count: 60, input: Gen.int(in: -50...50), Gen.int(in: 1...3000), Gen.int(in: 1...7), Gen.bool) { low, width, step, log in
       let lo = log ? Swift.abs(low) + 1 : low
+      let s = log ? 1 : step  // `width` steps, so at least two values (one value is not a dimension)
       let space = try! SearchSpace([
-        ParameterSpec("i", .int(low: lo, high: lo + width, log: log && step == 1, step: log ? 1 : step)),
+        ParameterSpec("i", .int(low: lo, high: lo + width * s, log: log && step == 1, step: s)),
         ParameterSpec("f", .float(low: Double(low) / 4, high: Double(low) / 4 + Double(width) * 0.25, step: 0.25)),
       ])
       let layout = GPLayout(space)
