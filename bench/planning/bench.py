@@ -123,6 +123,9 @@ def main():
     ap.add_argument("--order", choices=["domain", "round-robin", "round-robin-ipc-first"], default="domain")
     ap.add_argument("--resume", action="store_true", help="skip (task, planner) pairs already in --out")
     ap.add_argument("--only", default="", help="comma-separated domain/task pairs, e.g. ipc/tpp/instance-5")
+    ap.add_argument("--skip-after", type=int, default=0,
+                    help="cut-off: once a planner has failed K consecutive tasks of a domain (in instance order), "
+                         "record its remaining tasks of that domain as unsolved ('skipped') without running them")
     a = ap.parse_args()
     # search_s/total_s: the planner's own search and total time (FD: its search component's
     # "Search time"/"Total time"); ground_s/facts/actions: Frontier's grounding (parse included) or
@@ -130,8 +133,12 @@ def main():
     fields = ["domain", "task", "planner", "solved", "cost", "expanded", "cpu", "wall", "valid", "note",
               "search_s", "total_s", "ground_s", "facts", "actions", "variables", "search_cpu", "ground_cpu", "total_cpu"]
     done = set()
+    rows_before = {}
     if a.resume and os.path.exists(a.out):
-        done = {(r["domain"], r["task"], r["planner"]) for r in csv.DictReader(open(a.out))}
+        for r in csv.DictReader(open(a.out)):
+            done.add((r["domain"], r["task"], r["planner"]))
+            rows_before[(r["domain"], r["task"], r["planner"])] = r["solved"] == "1"
+    fails = {}  # (domain, planner) -> consecutive failures so far, in instance order
     only = set(x for x in a.only.split(",") if x)
     new = not os.path.exists(a.out)
     if not new:  # append in the file's own column layout (older files lack the *_cpu columns)
@@ -149,7 +156,17 @@ def main():
         if only and dom_name + "/" + task not in only:
             continue
         for name in a.planners.split(","):
+            key = (dom_name, name)
             if (dom_name, task, name) in done:
+                fails[key] = 0 if rows_before[(dom_name, task, name)] else fails.get(key, 0) + 1
+                continue
+            if a.skip_after and fails.get(key, 0) >= a.skip_after:
+                row = {"domain": dom_name, "task": task, "planner": name, "solved": 0, "cost": "", "expanded": "",
+                       "cpu": "", "wall": "", "valid": "",
+                       "note": "skipped: %d consecutive failures in this domain" % a.skip_after}
+                w.writerow(row)
+                f.flush()
+                print(dom_name, task, name, "skipped", flush=True)
                 continue
             kind, arg = PLANNERS[name]
             work = tempfile.mkdtemp(prefix="plan-bench-")
@@ -220,6 +237,7 @@ def main():
             row["cpu"] = "%.3f" % cpu
             row["wall"] = "%.3f" % wall
             row["valid"] = validate(a.validate, d, p, plan) if row["solved"] else ""
+            fails[key] = 0 if row["solved"] else fails.get(key, 0) + 1
             w.writerow(row)
             f.flush()
             shutil.rmtree(work, ignore_errors=True)
