@@ -22,6 +22,7 @@ LLMP = ["barman", "blocksworld", "floortile", "grippers", "storage", "termes", "
 PLANNERS = {
     # name: (kind, argument)
     "frontier-satisficing": ("frontier", "satisficing"),
+    "frontier-lama": ("frontier", "lama"),  # h_FF + landmark alternation (from 2026-11-27 on)
     "fd-lama-first": ("fd-alias", ["--alias", "lama-first"]),
     "fd-eager-ff-pref": ("fd", ["--search", "eager_greedy([ff()], preferred=[ff()])"]),
     "pyperplan-gbfs-hff": ("pyperplan", ["-s", "gbf", "-H", "hff"]),
