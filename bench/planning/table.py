@@ -41,9 +41,9 @@ for group in [["frontier-satisficing", "fd-lama-first", "fd-eager-ff-pref"], ["f
               "fd-eager-ff-pref", "frontier-satisficing"], ["frontier-satisficing", "fd-lama-first",
               "fd-eager-ff-pref", "pyperplan-gbfs-hff"], ["frontier-optimal", "fd-astar-lmcut"]]:
     group = [p for p in group if p in planners]
-    if len(group) < 2 or group in seen:
+    if len(group) < 2 or set(group) in seen:
         continue
-    seen.append(group)
+    seen.append(set(group))
     common = [(d, t) for d, t in tasks if all((d, t, p) in by for p in group)]
     cov = {p: sum(solved(d, t, p) for d, t in common) for p in group}
     cov_nt = {p: sum(solved(d, t, p) for d, t in common if d != "llmp/tyreworld") for p in group}
