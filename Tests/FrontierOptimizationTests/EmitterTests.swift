@@ -206,6 +206,82 @@ struct RecordingStrategy: RankedEvolutionStrategy {
     #expect(s.decompositions > 0)
   }
 
+  @Test("NormalSource.fill gives the values of as many next() calls, slow-path draws included")
+  func normalFillMatchesNext() async {
+    await propertyCheck(count: 20, input: Gen.uint64(), Gen.int(in: 1...3000)) { seed, count in
+      var a = NormalSource(seed: seed), b = NormalSource(seed: seed)
+      var out = [Double](repeating: 0, count: count)
+      out.withUnsafeMutableBufferPointer { a.fill($0.baseAddress!, count: count) }
+      #expect(out == (0..<count).map { _ in b.next() })
+      #expect(a.next() == b.next())
+    }
+  }
+
+  @Test("AlignedDoubles: 64-byte aligned, and a copy mutated after the original keeps both values")
+  func alignedDoubles() async {
+    await propertyCheck(count: 30, input: Gen.int(in: 1...500), Gen.int(in: 0...20)) { count, copies in
+      var a = AlignedDoubles(count: count)
+      a.withMutablePointer { p in
+        #expect(Int(bitPattern: p) % 64 == 0)
+        for i in 0..<count { p[i] = Double(i) }
+      }
+      var kept: [AlignedDoubles] = []
+      var b = a
+      for _ in 0..<copies {
+        kept.append(b)  // shares b's storage: the next mutation copies it, maybe to another alignment
+        b.withMutablePointer { p in
+          #expect(Int(bitPattern: p) % 64 == 0)
+          for i in 0..<count { p[i] += 1 }
+        }
+      }
+      a.withPointer { p in #expect((0..<count).allSatisfy { p[$0] == Double($0) }) }
+      b.withPointer { p in #expect((0..<count).allSatisfy { p[$0] == Double($0 + copies) }) }
+      for (c, k) in kept.enumerated() {
+        k.withPointer { p in #expect((0..<count).allSatisfy { p[$0] == Double($0 + c) }) }
+      }
+    }
+  }
+
+  @Test("a copy of a CMAESStrategy continues bit for bit like the original (aligned buffers survive copy-on-write)")
+  func cmaesCopyContinues() throws {
+    let n = 13, lambda = 10
+    var s = try CMAESStrategy(x0: [Double](repeating: 0.1, count: n), sigma: 0.4, batchSize: lambda)
+    var normal = NormalSource(seed: 9)
+    var x = [Double](repeating: 0, count: lambda * n)
+    func generation(_ s: inout CMAESStrategy, _ normal: inout NormalSource, _ x: inout [Double]) {
+      x.withUnsafeMutableBufferPointer { s.sample(count: lambda, into: $0.baseAddress!, using: &normal) }
+      var f = [Double](repeating: 0, count: lambda)
+      for r in 0..<lambda { for j in 0..<n { f[r] += Double(j + 1) * x[r * n + j] * x[r * n + j] } }
+      let ranking = (0..<lambda).sorted { f[$0] < f[$1] }
+      x.withUnsafeBufferPointer { s.update(solutions: $0.baseAddress!, count: lambda, ranking: ranking, parents: lambda / 2) }
+    }
+    for _ in 0..<12 { generation(&s, &normal, &x) }
+    var copies: [CMAESStrategy] = []
+    var runs: [[Double]] = []
+    for _ in 0..<4 {
+      var c = s, nc = normal, xc = x
+      copies.append(c)  // keeps the shared storage alive, so c's writes copy its buffers
+      var trace: [Double] = []
+      for _ in 0..<12 {
+        generation(&c, &nc, &xc)
+        trace += xc
+      }
+      c.refreshEigen()
+      trace += c.eigenpairs.vectors + c.eigenpairs.values + c.covariance
+      runs.append(trace)
+    }
+    // Last, the original itself (its storage is shared with the kept copies).
+    var trace: [Double] = []
+    for _ in 0..<12 {
+      generation(&s, &normal, &x)
+      trace += x
+    }
+    s.refreshEigen()
+    runs.append(trace + s.eigenpairs.vectors + s.eigenpairs.values + s.covariance)
+    #expect(s.decompositions > 0)
+    for r in runs.dropFirst() { #expect(r == runs[0]) }
+  }
+
   @Test("a CMA-MAE scheduler gives the same archive on 1 and 3 threads")
   func threadsDeterministic() throws {
     let d = try LinearProjectionDomain(.sphere, dimension: 10)

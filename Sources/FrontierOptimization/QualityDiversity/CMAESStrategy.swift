@@ -1,3 +1,4 @@
+import CFrontierKernels
 import RealModule
 
 /// The CMA-ES of pyribs' `EvolutionStrategyEmitter` (pyribs 0.12, `es="cma_es"`, itself adapted
@@ -25,7 +26,11 @@ import RealModule
 /// inside; here up to 100 times, then clipped). The update is `O(μ n²)`: one symmetric
 /// rank-(μ+1) update of C's lower triangle (`frontier_syrk_lower`) and `C^{-1/2} y` as
 /// `B (D^{-1} (Bᵀ y))`; the rates of each parent count are computed once and cached; nothing
-/// is allocated per tell. The eigendecomposition (``SymmetricEigen``) is `O(n³)`.
+/// is allocated per tell. The eigendecomposition is `O(n³)`: `frontier_sym_eigen` (the solver
+/// behind ``SymmetricEigen``: Householder tridiagonalisation, implicit QR) called directly on
+/// this strategy's buffers, writing the eigenvectors straight into the sampling rows. The
+/// padded rows (eigenvectors, `B D`, the decomposition's work matrix, the sampled batch) are
+/// 64-byte aligned (``AlignedDoubles``), one AVX-512 vector per cache line.
 public struct CMAESStrategy: RankedEvolutionStrategy {
   /// Weights and learning rates for one parent count (pyribs' `_calc_strat_params`).
   @usableFromInline struct Params: Sendable {
@@ -81,10 +86,10 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   @usableFromInline var ps: [Double]
   /// C, row-major `n × n`; only the lower triangle is kept up to date.
   @usableFromInline var cov: [Double]
-  /// Eigenvectors of the last decomposition, one per padded row (`n × ld`).
-  @usableFromInline var evec: [Double]
-  /// Row j of `evec` times `sqrt λ_j` (the sampling transform, transposed).
-  @usableFromInline var bd: [Double]
+  /// Eigenvectors of the last decomposition, one per padded row (`n × ld`, aligned).
+  @usableFromInline var evec: AlignedDoubles
+  /// Row j of `evec` times `sqrt λ_j` (the sampling transform, transposed; aligned).
+  @usableFromInline var bd: AlignedDoubles
   /// `1 / sqrt λ_j`.
   @usableFromInline var invD: [Double]
   /// Scratch: the old mean, `Bᵀ y`, the `1 + μ` update rows and their weights.
@@ -93,9 +98,14 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   @usableFromInline var rows: [Double]
   @usableFromInline var rowWeights: [Double]
   @usableFromInline var zBatch: [Double] = []
-  @usableFromInline var xBatch: [Double] = []
+  @usableFromInline var xBatch = AlignedDoubles(count: 0)
   var params: [Params?]
-  var eigen: SymmetricEigen
+  /// The decomposition's input, overwritten by it (C's lower triangle, padded, aligned), its
+  /// eigenvalues, and its scratch (off-diagonal, reflector scales, a work vector: `3n`; QR
+  /// rotations: `4n`).
+  var eigenWork: AlignedDoubles
+  var eigenValues: [Double]
+  var eigenScratch: [Double]
 
   /// A CMA-ES of population `batchSize` at `x0` with step size `sigma`; optional box bounds.
   /// Throws ``QDError`` for bad settings.
@@ -126,14 +136,16 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
     pc = [Double](repeating: 0, count: n)
     ps = pc
     cov = [Double](repeating: 0, count: n * n)
-    evec = [Double](repeating: 0, count: n * ld)
+    evec = AlignedDoubles(count: n * ld)
     bd = evec
+    eigenWork = evec
     invD = [Double](repeating: 1, count: n)
     oldMean = pc
     t = pc
     rows = [Double](repeating: 0, count: (batchSize + 1) * n)
     rowWeights = [Double](repeating: 0, count: batchSize + 1)
-    eigen = SymmetricEigen(n: n)
+    eigenValues = [Double](repeating: 0, count: n)
+    eigenScratch = [Double](repeating: 0, count: 7 * n)
     reset(x0)
   }
 
@@ -152,14 +164,14 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
       invD[i] = 1
     }
     for i in 0..<(n * n) { cov[i] = 0 }
-    for i in 0..<(n * ld) {
-      evec[i] = 0
-      bd[i] = 0
-    }
-    for i in 0..<n {
-      cov[i * n + i] = 1
-      evec[i * ld + i] = 1
-      bd[i * ld + i] = 1
+    for i in 0..<n { cov[i * n + i] = 1 }
+    let ld = self.ld
+    for k in 0..<2 {
+      func identity(_ e: UnsafeMutablePointer<Double>) {
+        for i in 0..<(n * ld) { e[i] = 0 }
+        for i in 0..<n { e[i * ld + i] = 1 }
+      }
+      if k == 0 { evec.withMutablePointer(identity) } else { bd.withMutablePointer(identity) }
     }
   }
 
@@ -179,7 +191,9 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   public var eigenpairs: (values: [Double], vectors: [Double]) {
     let n = dimension
     var v = [Double](repeating: 0, count: n * n)
-    for j in 0..<n { for i in 0..<n { v[j * n + i] = evec[j * ld + i] } }
+    evec.withPointer { e in
+      for j in 0..<n { for i in 0..<n { v[j * n + i] = e[j * ld + i] } }
+    }
     return (invD.map { 1 / ($0 * $0) }, v)
   }
 
@@ -193,25 +207,33 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   /// - Complexity: `O(n³)`.
   mutating func refreshEigen() {
     let n = dimension, ld = self.ld
-    eigen.decompose(cov, unpaddedRows: false)
+    // C's rows into the padded work matrix (its columns n..<ld stay zero), then the solver
+    // writes the eigenvector rows straight into `evec`.
+    cov.withUnsafeBufferPointer { c in
+      eigenWork.withMutablePointer { w in
+        evec.withMutablePointer { z in
+          eigenValues.withUnsafeMutableBufferPointer { d in
+            eigenScratch.withUnsafeMutableBufferPointer { sp in
+              let s = sp.baseAddress!
+              for i in 0..<n { (w + i * ld).update(from: c.baseAddress! + i * n, count: n) }
+              _ = frontier_sym_eigen(n, w, ld, d.baseAddress!, z, s, s + n, s + 2 * n, s + 3 * n)
+            }
+          }
+        }
+      }
+    }
     decompositions += 1
     updatedEvaluations = evaluations
     var mx = 0.0, mn = Double.infinity
-    eigen.paddedRows.withUnsafeBufferPointer { z in
-      evec.withUnsafeMutableBufferPointer { e in
-        bd.withUnsafeMutableBufferPointer { v in
-          for j in 0..<n {
-            let lam = Swift.abs(eigen.values[j])
-            mx = Swift.max(mx, lam)
-            mn = Swift.min(mn, lam)
-            let s = lam.squareRoot()
-            invD[j] = 1 / s
-            for i in 0..<ld {
-              let x = z[j * ld + i]
-              e[j * ld + i] = x
-              v[j * ld + i] = x * s
-            }
-          }
+    evec.withPointer { z in
+      bd.withMutablePointer { v in
+        for j in 0..<n {
+          let lam = Swift.abs(eigenValues[j])
+          mx = Swift.max(mx, lam)
+          mn = Swift.min(mn, lam)
+          let s = lam.squareRoot()
+          invD[j] = 1 / s
+          for i in 0..<ld { v[j * ld + i] = z[j * ld + i] * s }
         }
       }
     }
@@ -224,22 +246,22 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
     refreshIfDue()
     let n = dimension, ld = self.ld
     if zBatch.count < count * n { zBatch = [Double](repeating: 0, count: count * n) }
-    if xBatch.count < count * ld { xBatch = [Double](repeating: 0, count: count * ld) }
+    if xBatch.count < count * ld { xBatch = AlignedDoubles(count: count * ld) }
     zBatch.withUnsafeMutableBufferPointer { normal.fill($0.baseAddress!, count: count * n) }
     let sg = sigma
-    bd.withUnsafeBufferPointer { v in
+    bd.withPointer { v in
       mean.withUnsafeBufferPointer { m in
         zBatch.withUnsafeMutableBufferPointer { zp in
-          xBatch.withUnsafeMutableBufferPointer { xp in
-            let z = zp.baseAddress!, x = xp.baseAddress!
-            CMAKernels.sample(n: n, rows: count, v: v.baseAddress!, ld: ld, z: z, ldz: n, mean: m.baseAddress!, sigma: sg, x: x)
+          xBatch.withMutablePointer { x in
+            let z = zp.baseAddress!
+            CMAKernels.sample(n: n, rows: count, v: v, ld: ld, z: z, ldz: n, mean: m.baseAddress!, sigma: sg, x: x)
             if let lo = lower, let hi = upper {
               for r in 0..<count {
                 var attempts = 0
                 while attempts < 100 && (0..<n).contains(where: { x[r * ld + $0] < lo[$0] || x[r * ld + $0] > hi[$0] }) {
                   normal.fill(z + r * n, count: n)
                   CMAKernels.sample(
-                    n: n, rows: 1, v: v.baseAddress!, ld: ld, z: z + r * n, ldz: n, mean: m.baseAddress!, sigma: sg,
+                    n: n, rows: 1, v: v, ld: ld, z: z + r * n, ldz: n, mean: m.baseAddress!, sigma: sg,
                     x: x + r * ld)
                   attempts += 1
                 }
@@ -265,8 +287,8 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
       oldMean.withUnsafeMutableBufferPointer { op in
         t.withUnsafeMutableBufferPointer { tp in
           rows.withUnsafeMutableBufferPointer { rp in
-            evec.withUnsafeBufferPointer { ep in
-              let m = mp.baseAddress!, old = op.baseAddress!, t = tp.baseAddress!, e = ep.baseAddress!
+            evec.withPointer { e in
+              let m = mp.baseAddress!, old = op.baseAddress!, t = tp.baseAddress!
               let y = rp.baseAddress!  // row 0 first holds m' − m, later p_c
               old.update(from: m, count: n)
               // m' = Σ w_i x_i over the parents, in rank order; rows 1...μ get x_i − m.
@@ -279,9 +301,28 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
                 }
               }
               for i in 0..<n { y[i] = m[i] - old[i] }
-              // t = D^{-1} Bᵀ y, then C^{-1/2} y = B t, folded into p_σ.
+              // t = D^{-1} Bᵀ y, then C^{-1/2} y = B t, folded into p_σ. Four rows at a time:
+              // four independent sums (each still over i in order, so the same bits), which the
+              // core overlaps instead of waiting on one chain of additions.
               invD.withUnsafeBufferPointer { d in
-                for j in 0..<n {
+                var j = 0
+                while j + 4 <= n {
+                  let r0 = e + j * ld, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld
+                  var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                  for i in 0..<n {
+                    let yi = y[i]
+                    s0 += r0[i] * yi
+                    s1 += r1[i] * yi
+                    s2 += r2[i] * yi
+                    s3 += r3[i] * yi
+                  }
+                  t[j] = s0 * d[j]
+                  t[j + 1] = s1 * d[j + 1]
+                  t[j + 2] = s2 * d[j + 2]
+                  t[j + 3] = s3 * d[j + 3]
+                  j += 4
+                }
+                for j in j..<n {
                   let row = e + j * ld
                   var s = 0.0
                   for i in 0..<n { s += row[i] * y[i] }

@@ -30,9 +30,13 @@ public struct NormalSource: Sendable {
 
   @inlinable @inline(__always) mutating func uniform01() -> Double { Double(rng.next() >> 11) * 0x1p-53 }
 
-  @inlinable public mutating func next() -> Double {
+  @inlinable public mutating func next() -> Double { draw(from: rng.next()) }
+
+  /// The ziggurat draw whose first 64 random bits are `bits` (more are taken from the stream
+  /// if the first point is rejected).
+  @usableFromInline mutating func draw(from bits: UInt64) -> Double {
+    var bits = bits
     while true {
-      let bits = rng.next()
       let u = Double(bits >> 11) * 0x1p-52 - 1  // uniform in [-1, 1)
       let i = Int(bits & 127)
       if abs(u) < ratio[i] { return u * edge[i] }
@@ -41,6 +45,7 @@ public struct NormalSource: Sendable {
       let f0 = qdExp(-0.5 * (edge[i] * edge[i] - x * x))
       let f1 = qdExp(-0.5 * (edge[i + 1] * edge[i + 1] - x * x))
       if f1 + uniform01() * (f0 - f1) < 1 { return x }
+      bits = rng.next()
     }
   }
 
@@ -54,8 +59,21 @@ public struct NormalSource: Sendable {
   }
 
   /// Writes `count` standard normals to `out`, the values `count` calls of ``next()`` return.
+  /// The common case (one random word, inside the layer's rectangle) is inlined here on the
+  /// tables' raw pointers; the rest goes through ``draw(from:)``.
+  /// - Complexity: `O(count)`.
   @inlinable public mutating func fill(_ out: UnsafeMutablePointer<Double>, count: Int) {
-    for i in 0..<count { out[i] = next() }
+    let edge = self.edge, ratio = self.ratio
+    edge.withUnsafeBufferPointer { e in
+      ratio.withUnsafeBufferPointer { q in
+        for k in 0..<count {
+          let bits = rng.next()
+          let u = Double(bits >> 11) * 0x1p-52 - 1
+          let i = Int(bits & 127)
+          out[k] = abs(u) < q[i] ? u * e[i] : draw(from: bits)
+        }
+      }
+    }
   }
 
   /// A uniform integer in `0..<n`.

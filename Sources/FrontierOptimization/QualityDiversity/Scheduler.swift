@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import RealModule
 
 /// The search archive and, optionally, an elitist result archive kept beside it (pyribs'
@@ -71,10 +72,12 @@ public struct QDArchives<I: CellIndexer>: Sendable {
 /// no allocation in steady state.
 ///
 /// With `threads > 1` the emitters' asks, and their tells after the (serial) archive
-/// insertion, run on that many threads, each thread taking a fixed contiguous range of
-/// emitters. Each emitter owns its random stream and only reads the archive in its tell, and
-/// the batch is inserted in emitter order, so a run gives the same archive for any thread
-/// count.
+/// insertion, run on that many threads, each thread claiming the next emitter from a shared
+/// counter until none is left (an emitter refreshing its eigendecomposition costs far more
+/// than one that does not, and a thread the OS deschedules on a shared machine is not waited
+/// for with its whole range). Each emitter owns its random stream and only reads the archive
+/// in its tell, and the batch is inserted in emitter order, so a run gives the same archive
+/// for any thread count and any assignment of emitters to threads.
 public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
   public var archives: QDArchives<I>
   public var emitters: [E]
@@ -110,7 +113,8 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     offsets = o
   }
 
-  /// Runs `body(k)` for every emitter index, split over ``threads`` fixed contiguous ranges.
+  /// Runs `body(k)` once for every emitter index `k < count` on ``threads`` threads, each
+  /// taking the next unclaimed index (an atomic counter) until all are taken.
   @usableFromInline static func forEachEmitter(count: Int, threads t: Int, _ body: (Int) -> Void) {
     if t <= 1 {
       for k in 0..<count { body(k) }
@@ -118,8 +122,13 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     }
     withoutActuallyEscaping(body) { body in
       let b = UncheckedSendable(body)
-      DispatchQueue.concurrentPerform(iterations: t) { w in
-        for k in (w * count / t)..<((w + 1) * count / t) { b.value(k) }
+      let next = Atomic<Int>(0)
+      DispatchQueue.concurrentPerform(iterations: t) { _ in
+        while true {
+          let k = next.wrappingAdd(1, ordering: .relaxed).oldValue
+          if k >= count { break }
+          b.value(k)
+        }
       }
     }
   }
