@@ -19,7 +19,10 @@ ALGOS="${ALGOS:-cma_me cma_mae}"; SEEDS="${SEEDS:-1 2}"; ITRS="${ITRS:-1000}"; C
 THREADS="${THREADS:-1}"
 OUT="${OUT:-$ROOT/bench/qd/results/speed}"
 FR="${FR:-$ROOT/.build/release/frontier}"
-export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+# PYRIBS_THREADS=2: pyribs gets two BLAS threads and CPUs 0-1 (the fair match for --threads 2).
+PT="${PYRIBS_THREADS:-1}"
+export OPENBLAS_NUM_THREADS=$PT OMP_NUM_THREADS=$PT MKL_NUM_THREADS=$PT
+if [ "$PT" = 1 ]; then PCPUS="$CPU"; else PCPUS="0-$((PT - 1))"; fi
 mkdir -p "$OUT"
 LOG="$OUT/runs.tsv"
 echo -e "algo\ttool\tseed\twall_s\tcpu_s\tload1\tqd_score\tcoverage" >"$LOG"
@@ -37,7 +40,7 @@ run() {  # tool cpus algo seed cmd...
 }
 for a in $ALGOS; do
   for s in $SEEDS; do
-    run pyribs "$CPU" "$a" "$s" "$VENV/bin/python" "$ANCH/qd_bench_pyribs.py"
+    run pyribs "$PCPUS" "$a" "$s" "$VENV/bin/python" "$ANCH/qd_bench_pyribs.py"
     for t in $THREADS; do
       if [ "$t" = 1 ]; then cpus="$CPU"; else cpus="0-$((t - 1))"; fi
       run "frontier_t$t" "$cpus" "$a" "$s" "$FR" qd-bench --threads "$t"
