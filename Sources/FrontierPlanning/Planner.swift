@@ -6,6 +6,10 @@ public enum PlannerSearch: String, Sendable, Hashable, CaseIterable {
   /// The default: lazy greedy best-first search with h_FF (unit costs) and preferred
   /// operators, boost 1000: Fast Downward's `lama-first` without the landmark heuristic.
   case satisficing
+  /// LAMA's first iteration (Fast Downward's `lama-first`): lazy greedy best-first search
+  /// alternating between h_FF and the landmark-count heuristic (both unit-cost), each with a
+  /// preferred-operator list, boost 1000 (Richter & Westphal, JAIR 2010).
+  case lama
   /// A* with LM-cut; optimal (same as `astar-lmcut`).
   case optimal
   /// Eager greedy best-first search with h_FF and preferred operators (dual queue), as
@@ -89,6 +93,11 @@ public enum Planner {
       let h = FFHeuristic<S>(task, unitCosts: true)
       hInit = h.estimate(p.start)
       result = lazyGreedySearch(p, heuristic: h, options: preferredOptions)
+    case .lama:
+      let ff = FFHeuristic<S>(task, unitCosts: true)
+      let lm = LandmarkCountHeuristic<S>(task)
+      hInit = ff.estimate(p.start)
+      result = lazyGreedySearch(p, heuristics: LamaHeuristics(ff: ff, landmarks: lm), options: preferredOptions)
     case .lazyGbfsFF:
       let h = FFHeuristic<S>(task)
       hInit = h.estimate(p.start)

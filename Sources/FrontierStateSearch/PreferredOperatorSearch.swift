@@ -121,32 +121,151 @@ public struct AlternatingOpenLists<Cost: SearchCost> {
 
 extension AlternatingOpenLists: Sendable where Cost: Sendable {}
 
+/// A fixed list of heuristics that a search evaluates together on each state, for
+/// searches that alternate between one open list per heuristic (Röger & Helmert, "The
+/// more, the merrier: combining heuristic estimators for satisficing planning",
+/// ICAPS 2010), as LAMA alternates between h_FF and its landmark heuristic.
+///
+/// The search tells the list which node it evaluates and from which parent node and
+/// transition it came, so that a *path-dependent* heuristic (LAMA's landmark count, whose
+/// accepted landmarks depend on the path) can keep per-node information indexed by node
+/// id. Node ids are dense: the start is 0 and every new state gets the next id.
+public protocol PreferredHeuristicList<State, Cost> {
+  associatedtype State
+  associatedtype Cost: SearchCost
+  /// The number of heuristics (at least 1).
+  var count: Int { get }
+  /// Evaluates every heuristic on `state`, the new node `node` reached from node `parent`
+  /// through `label` (both -1 for the start), writing heuristic `i`'s value to
+  /// `values[i]` (`values.count == count`). With `preferred`, also records the preferred
+  /// labels for ``isPreferred(_:)``. An infinite value marks a dead end.
+  func evaluate(_ state: State, node: Int32, parent: Int32, label: Int32, preferred: Bool,
+                into values: inout ContiguousArray<Cost>)
+  /// `state`, already node `node`, is reached again from `parent` through `label`.
+  func reachedAgain(_ state: State, node: Int32, parent: Int32, label: Int32)
+  /// Whether `label` is preferred by any heuristic in the state evaluated last.
+  func isPreferred(_ label: Int32) -> Bool
+}
+
+/// One ``PreferredOperatorHeuristic`` as a list of one, ignoring node ids.
+public struct SingleHeuristicList<H: PreferredOperatorHeuristic>: PreferredHeuristicList {
+  public typealias State = H.State
+  public typealias Cost = H.Cost
+  public let heuristic: H
+  @inlinable public init(_ heuristic: H) { self.heuristic = heuristic }
+  @inlinable public var count: Int { 1 }
+  @inlinable @inline(__always)
+  public func evaluate(_ state: State, node: Int32, parent: Int32, label: Int32, preferred: Bool,
+                       into values: inout ContiguousArray<Cost>) {
+    values[0] = preferred ? heuristic.estimateWithPreferred(state) : heuristic.estimate(state)
+  }
+  @inlinable @inline(__always)
+  public func reachedAgain(_ state: State, node: Int32, parent: Int32, label: Int32) {}
+  @inlinable @inline(__always)
+  public func isPreferred(_ label: Int32) -> Bool { heuristic.isPreferred(label) }
+}
+
+/// `2k` open lists for `k` heuristics: list `i < k` holds every entry keyed by heuristic
+/// `i`, list `k + i` only the preferred ones keyed by heuristic `i`. The non-empty list
+/// with the lowest priority counter is popped next (ties: the lowest index) and its
+/// counter increases; boosting lowers the counters of the preferred lists (Fast
+/// Downward's alternation open list, lists in the order its `lazy_greedy` builds them).
+/// With `k = 1` this is ``AlternatingOpenLists``.
+public struct AlternationOpenLists<Cost: SearchCost> {
+  @usableFromInline var lists: [BinaryHeap<GreedyEntry<Cost>>]
+  @usableFromInline var priorities: ContiguousArray<Int>
+  @usableFromInline let k: Int
+  @usableFromInline var order: Int64 = 0
+  @usableFromInline var entries = 0
+  /// Entries over all lists.
+  @inlinable public var count: Int { entries }
+
+  @inlinable public init(heuristics: Int, capacity: Int) {
+    precondition(heuristics >= 1, "at least one heuristic")
+    k = heuristics
+    lists = (0..<(2 * heuristics)).map { _ in BinaryHeap(minimumCapacity: capacity) }
+    priorities = ContiguousArray(repeating: 0, count: 2 * heuristics)
+  }
+
+  /// Inserts `(node, label)` into every regular list, keyed by `keys[i]`, and into every
+  /// preferred list too if `isPreferred`. One insertion order is shared by all lists.
+  @inlinable @inline(__always)
+  public mutating func push(keys: ContiguousArray<Cost>, node: Int32, label: Int32, isPreferred: Bool) {
+    order &+= 1
+    for i in 0..<k {
+      let e = GreedyEntry(key: keys[i], order: order, node: node, label: label)
+      lists[i].push(e)
+      if isPreferred { lists[k + i].push(e) }
+    }
+    entries &+= isPreferred ? 2 * k : k
+  }
+
+  /// Pops from the list whose turn it is.
+  @inlinable @inline(__always)
+  public mutating func pop() -> GreedyEntry<Cost>? {
+    var best = -1
+    for i in 0..<lists.count where !lists[i].isEmpty {
+      if best < 0 || priorities[i] < priorities[best] { best = i }
+    }
+    if best < 0 { return nil }
+    priorities[best] &+= 1
+    entries &-= 1
+    return lists[best].popMin()
+  }
+
+  /// Gives every preferred list `amount` extra turns.
+  @inlinable public mutating func boost(_ amount: Int) {
+    for i in k..<(2 * k) { priorities[i] &-= amount }
+  }
+
+  @inlinable var bytesUsed: Int {
+    lists.reduce(0) { $0 + $1.capacity } * MemoryLayout<GreedyEntry<Cost>>.stride
+  }
+}
+
+extension AlternationOpenLists: Sendable where Cost: Sendable {}
+
 /// Greedy best-first search with deferred evaluation and preferred operators (Richter &
 /// Helmert, "Preferred operators and deferred evaluation in satisficing planning",
-/// ICAPS 2009), as Fast Downward's `lazy_greedy([h], preferred=[h])`, the core of
-/// LAMA's first iteration.
+/// ICAPS 2009), as Fast Downward's `lazy_greedy([h], preferred=[h])`.
 ///
-/// The open lists hold `(parent, label)` pairs keyed by the *parent's* heuristic value;
-/// a successor is built and evaluated only when its pair is popped. Pairs whose label is
-/// preferred in the parent also go to the preferred list, which alternates with the
-/// regular one and gets `boost` extra turns whenever the best heuristic value improves.
-/// The goal test happens when a state is popped; closed states are not reopened.
-///
-/// - Complexity: O(G log G) heap work for G generated pairs; one heuristic evaluation per
-///   distinct state popped (far fewer than states generated when guidance is good).
+/// The single-heuristic case of ``lazyGreedySearch(_:heuristics:options:)``.
 @inlinable
 public func lazyGreedySearch<P: LabeledSearchProblem, H: PreferredOperatorHeuristic>(
   _ problem: P, heuristic: H, options: PreferredSearchOptions = .init()
 ) -> SearchResult<P.State, P.Cost> where H.State == P.State, H.Cost == P.Cost {
+  lazyGreedySearch(problem, heuristics: SingleHeuristicList(heuristic), options: options)
+}
+
+/// Greedy best-first search with deferred evaluation, preferred operators and alternation
+/// between several heuristics (Richter & Helmert 2009; Röger & Helmert 2010), as Fast
+/// Downward's `lazy_greedy([h1, …, hk], preferred=[h1, …, hk])`; with h_FF and the
+/// landmark-count heuristic this is LAMA's first iteration (Richter & Westphal, JAIR 2010).
+///
+/// The open lists (``AlternationOpenLists``) hold `(parent, label)` pairs keyed by the
+/// *parent's* heuristic values; a successor is built and evaluated only when its pair is
+/// popped. Pairs whose label is preferred in the parent (by any heuristic) also go to the
+/// preferred lists, which get `boost` extra turns whenever some heuristic's best value so
+/// far improves. A state is a dead end if some heuristic is infinite on it. The goal test
+/// happens when a state is popped; closed states are not reopened.
+///
+/// - Complexity: O(k G log G) heap work for G generated pairs and k heuristics; one
+///   evaluation of the list per distinct state popped.
+@inlinable
+public func lazyGreedySearch<P: LabeledSearchProblem, L: PreferredHeuristicList>(
+  _ problem: P, heuristics: L, options: PreferredSearchOptions = .init()
+) -> SearchResult<P.State, P.Cost> where L.State == P.State, L.Cost == P.Cost {
   var arena = NodeArena<P.State, P.Cost>(capacity: options.initialCapacity)
   var table = problem.makeStateTable(capacity: options.initialCapacity)
-  var open = AlternatingOpenLists<P.Cost>(capacity: options.initialCapacity)
+  let k = heuristics.count
+  var open = AlternationOpenLists<P.Cost>(heuristics: k, capacity: options.initialCapacity)
   var labels = ContiguousArray<Int32>()
   labels.reserveCapacity(64)
+  var values = ContiguousArray<P.Cost>(repeating: .zero, count: k)
+  var best = ContiguousArray<P.Cost>(repeating: .infinity, count: k)
   var stats = SearchStatistics()
   stats.iterations = 1
   var watch = LimitWatch(options.limits)
-  var best = P.Cost.infinity
   func finish(_ o: SearchOutcome<P.State, P.Cost>) -> SearchResult<P.State, P.Cost> {
     var s = stats
     s.stored = arena.count
@@ -154,35 +273,43 @@ public func lazyGreedySearch<P: LabeledSearchProblem, H: PreferredOperatorHeuris
     s.peakBytes = arena.bytesUsed + table.bytesUsed + open.bytesUsed
     return SearchResult(outcome: o, statistics: s)
   }
-  // The state being opened, its g and parent.
+  // The state being opened, its g, parent and the label leading to it.
   var state = problem.start
   var g = P.Cost.zero
   var parent: Int32 = -1
+  var label: Int32 = -1
   while true {
-    let existing = table.findOrInsert(state, node: Int32(truncatingIfNeeded: arena.count))
+    let id = Int32(truncatingIfNeeded: arena.count)
+    let existing = table.findOrInsert(state, node: id)
     if existing < 0 {
-      let h = options.usePreferred ? heuristic.estimateWithPreferred(state) : heuristic.estimate(state)
+      heuristics.evaluate(state, node: id, parent: parent, label: label, preferred: options.usePreferred, into: &values)
+      let h = values[0]
+      var deadEnd = false
+      for i in 0..<k where values[i] >= P.Cost.infinity { deadEnd = true }
       let node = arena.append(state, g: g, h: h, parent: parent)
-      if h < P.Cost.infinity {
+      if !deadEnd {
         if problem.isGoal(state) { return finish(.solved(path: arena.path(to: node), cost: g)) }
         if let reason = watch.check(expanded: stats.expanded, bytes: arena.bytesUsed + table.bytesUsed + open.bytesUsed) {
           return finish(.stopped(reason))
         }
-        if h < best {
-          best = h
-          if options.usePreferred { open.boost(options.boost) }
+        var progress = false
+        for i in 0..<k where values[i] < best[i] {
+          best[i] = values[i]
+          progress = true
         }
+        if progress && options.usePreferred { open.boost(options.boost) }
         stats.expanded &+= 1
         labels.removeAll(keepingCapacity: true)
         problem.applicableLabels(state, into: &labels)
         stats.generated &+= labels.count
         for l in labels {
-          open.push(key: h, node: node, label: l, isPreferred: options.usePreferred && heuristic.isPreferred(l))
+          open.push(keys: values, node: node, label: l, isPreferred: options.usePreferred && heuristics.isPreferred(l))
         }
         if open.count > stats.peakOpen { stats.peakOpen = open.count }
       }
     } else {
       stats.duplicates &+= 1
+      if parent >= 0 { heuristics.reachedAgain(state, node: existing, parent: parent, label: label) }
     }
     // Fetch the next pair.
     guard let e = open.pop() else { return finish(.exhausted) }
@@ -191,6 +318,7 @@ public func lazyGreedySearch<P: LabeledSearchProblem, H: PreferredOperatorHeuris
     state = next.state
     g = arena.g(e.node) + next.cost
     parent = e.node
+    label = e.label
   }
 }
 
