@@ -157,11 +157,11 @@ def main():
         if only and dom_name + "/" + task not in only:
             continue
         for name in a.planners.split(","):
-            key = (dom_name, name)
+            dkey = (dom_name, name)  # not `key`: the Frontier branch below loops over a `key`
             if (dom_name, task, name) in done:
-                fails[key] = 0 if rows_before[(dom_name, task, name)] else fails.get(key, 0) + 1
+                fails[dkey] = 0 if rows_before[(dom_name, task, name)] else fails.get(dkey, 0) + 1
                 continue
-            if a.skip_after and fails.get(key, 0) >= a.skip_after:
+            if a.skip_after and fails.get(dkey, 0) >= a.skip_after:
                 row = {"domain": dom_name, "task": task, "planner": name, "solved": 0, "cost": "", "expanded": "",
                        "cpu": "", "wall": "", "valid": "",
                        "note": "skipped: %d consecutive failures in this domain" % a.skip_after}
@@ -238,7 +238,7 @@ def main():
             row["cpu"] = "%.3f" % cpu
             row["wall"] = "%.3f" % wall
             row["valid"] = validate(a.validate, d, p, plan) if row["solved"] else ""
-            fails[key] = 0 if row["solved"] else fails.get(key, 0) + 1
+            fails[dkey] = 0 if row["solved"] else fails.get(dkey, 0) + 1
             w.writerow(row)
             f.flush()
             shutil.rmtree(work, ignore_errors=True)
