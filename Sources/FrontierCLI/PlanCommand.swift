@@ -64,8 +64,11 @@ struct Plan: AsyncParsableCommand {
   @Argument(help: "PDDL problem file.")
   var problem: String
 
-  @Option(help: "Search configuration: \(PlannerSearch.allCases.map(\.rawValue).joined(separator: ", ")).")
-  var search = PlanSearchName(.satisficing)
+  @Option(help: """
+    Search configuration: \(PlannerSearch.allCases.map(\.rawValue).joined(separator: ", ")). \
+    Default lama (h_FF + landmarks, as Fast Downward's lama-first); satisficing is h_FF alone.
+    """)
+  var search = PlanSearchName(.lama)
 
   @Option(help: "Weight for wastar-ff and wastar-hadd (w ≥ 1).")
   var weight: Double = 2

