@@ -104,7 +104,7 @@ enum DemoSections {
       let task = try loadPlanningTask(domain: domain, problem: problem, strict: false)
       let ground: GroundTask
       do { ground = try Grounder.ground(task) } catch { throw InputError(error) }
-      for search in [PlannerSearch.gbfsFF, .astarHmax] {
+      for search in [PlannerSearch.lama, .gbfsFF, .astarHmax] {
         let r = Planner.solve(ground, configuration: PlannerConfiguration(search: search))
         var valid = "no plan"
         if let plan = r.plan {
@@ -116,7 +116,9 @@ enum DemoSections {
             + "  expanded " + pad(grouped(r.statistics.expanded), 8) + "  " + valid)
       }
     }
-    Console.line("   (gbfs-ff: greedy best-first with h_FF, satisficing; astar-hmax: optimal)")
+    Console.line(
+      "   (lama: `frontier plan`'s default, h_FF + landmarks as FD's lama-first; gbfs-ff: greedy best-first with h_FF;"
+        + " astar-hmax: optimal)")
   }
 
   static func grids(quick: Bool) throws {
