@@ -20,12 +20,14 @@ typedef double v8du __attribute__((vector_size(64), aligned(8)));
 #define ST8(p, v) (*(v8du *)(p) = (v))
 #define SPLAT8(s) ((v8d){(s), (s), (s), (s), (s), (s), (s), (s)})
 
-// Horizontal sum (a macro: a function taking a 64-byte vector has a different ABI per clone).
-#define HSUM8(v, out)                              \
-  do {                                             \
-    double s_ = 0;                                 \
-    for (int k_ = 0; k_ < 8; k_++) s_ += (v)[k_]; \
-    (out) = s_;                                    \
+// Horizontal sum (a macro: a function taking a 64-byte vector has a different ABI per clone):
+// three rounds of swap-halves-and-add.
+#define HSUM8(v, out)                                                                  \
+  do {                                                                                 \
+    v8d h_ = (v) + __builtin_shufflevector((v), (v), 4, 5, 6, 7, 0, 1, 2, 3);          \
+    h_ += __builtin_shufflevector(h_, h_, 2, 3, 0, 1, 6, 7, 4, 5);                     \
+    h_ += __builtin_shufflevector(h_, h_, 1, 0, 3, 2, 5, 4, 7, 6);                     \
+    (out) = h_[0];                                                                     \
   } while (0)
 
 // a·b over m doubles.
@@ -143,142 +145,271 @@ CMA_CLONES void frontier_syrk_lower(long n, long k, double decay, const double *
 // ---------------------------------------------------------------------------------------
 // Symmetric eigensolver.
 
+// Householder vector for column k of the lower triangle of `w` (rows k+1..<n), kept in row k
+// right of the diagonal: v[0] = x0 - alpha, v[i] = x_i. Sets e[k] = alpha (or x0 when the
+// column is already reduced) and returns beta = 1 / (v·v / 2), or 0 when no reflection is
+// needed.
+CMA_INLINE double householder_column(long n, double *w, long ld, long k, double *e) {
+  long m = n - k - 1;
+  double *v = w + k * ld + k + 1;
+  double tail = 0;
+  for (long i = 0; i < m; i++) {
+    double xv = w[(k + 1 + i) * ld + k];
+    v[i] = xv;
+    if (i > 0) tail += xv * xv;
+  }
+  double x0 = v[0];
+  if (tail == 0) {
+    e[k] = x0;
+    return 0;
+  }
+  double sigma2 = x0 * x0 + tail;
+  double nrm = sqrt(sigma2);
+  double alpha = x0 >= 0 ? -nrm : nrm;
+  v[0] = x0 - alpha;
+  e[k] = alpha;
+  return 1 / (sigma2 - alpha * x0);
+}
+
+// p = S v for the m x m block S at `s` (lower triangle only): row i gives the dot over j < i
+// and scatters a_ij v_i into p_j.
+CMA_INLINE void symv_lower(long m, const double *s, long ld, const double *v, double *p) {
+  for (long i = 0; i < m; i++) p[i] = 0;
+  for (long i = 0; i < m; i++) {
+    const double *row = s + i * ld;
+    double vi = v[i];
+    v8d acc = {0}, viv = SPLAT8(vi);
+    long j = 0;
+    for (; j + 8 <= i; j += 8) {
+      v8d a = LD8(row + j);
+      acc += a * LD8(v + j);
+      ST8(p + j, LD8(p + j) + a * viv);
+    }
+    double sc;
+    HSUM8(acc, sc);
+    for (; j < i; j++) {
+      sc += row[j] * v[j];
+      p[j] += row[j] * vi;
+    }
+    p[i] += sc + row[i] * vi;
+  }
+}
+
+// q = b p - (b^2 (v·p) / 2) v, in place over p (m entries): the rank-2 update's second vector.
+CMA_INLINE void finish_q(long m, const double *v, double b, double *p) {
+  double vp = 0;
+  for (long i = 0; i < m; i++) {
+    p[i] *= b;
+    vp += v[i] * p[i];
+  }
+  double half = 0.5 * b * vp;
+  for (long i = 0; i < m; i++) p[i] -= half * v[i];
+}
+
 // Householder reduction of the lower triangle of `w` to tridiagonal (d, e). Reflector k,
 // I - beta_k v v^T with v supported on k+1..<n, is kept in row k right of the diagonal.
-CMA_INLINE void tridiagonalize(long n, double *w, long ld, double *d, double *e, double *bt, double *pp) {
+//
+// Step k updates the trailing block S <- S - v q^T - q v^T (lower triangle) and step k+1 then
+// needs S' v' for the next block. Both are done in one pass over the block: its first column
+// is updated first, v' is formed from it, and each later row is updated and immediately
+// multiplied by v' (the product of the updated row and the scatter into p'). The block
+// (about 40 KB for n = 100, lines of 104 doubles) is then read and written once per step
+// instead of twice. `pp` and `pp2` are scratch of n doubles each.
+CMA_INLINE void tridiagonalize(long n, double *w, long ld, double *d, double *e, double *bt, double *pp,
+                               double *pp2) {
   for (long i = 0; i < n; i++) {
     bt[i] = 0;
     e[i] = 0;
   }
+  double *q = pp, *qn = pp2;
+  if (n >= 3) {
+    double b = householder_column(n, w, ld, 0, e);
+    bt[0] = b;
+    if (b != 0) {
+      symv_lower(n - 1, w + ld + 1, ld, w + 1, q);
+      finish_q(n - 1, w + 1, b, q);
+    }
+  }
   for (long k = 0; k + 2 < n; k++) {
     long m = n - k - 1;
-    double *v = w + k * ld + k + 1;
-    double tail = 0;
-    for (long i = 0; i < m; i++) {
-      double xv = w[(k + 1 + i) * ld + k];
-      v[i] = xv;
-      if (i > 0) tail += xv * xv;
-    }
-    double x0 = v[0];
-    if (tail == 0) {
-      e[k] = x0;
-      continue;
-    }
-    double sigma2 = x0 * x0 + tail;
-    double nrm = sqrt(sigma2);
-    double alpha = x0 >= 0 ? -nrm : nrm;
-    double b = 1 / (sigma2 - alpha * x0);
-    v[0] = x0 - alpha;
-    bt[k] = b;
-    e[k] = alpha;
-    // p = S v for the trailing block S (lower triangle only): row i gives the dot over j < i
-    // and scatters a_ij v_i into p_j.
+    const double *v = w + k * ld + k + 1;
     double *s = w + (k + 1) * ld + (k + 1);
-    for (long i = 0; i < m; i++) pp[i] = 0;
-    for (long i = 0; i < m; i++) {
-      const double *row = s + i * ld;
-      double vi = v[i];
-      v8d acc = {0}, viv = SPLAT8(vi);
-      long j = 0;
-      for (; j + 8 <= i; j += 8) {
-        v8d a = LD8(row + j);
-        acc += a * LD8(v + j);
-        ST8(pp + j, LD8(pp + j) + a * viv);
+    double b = bt[k];
+    if (k + 3 == n) {
+      // Last step: the update alone (the block is 2 x 2).
+      if (b != 0)
+        for (long i = 0; i < m; i++) {
+          double *row = s + i * ld;
+          for (long j = 0; j <= i; j++) row[j] -= v[i] * q[j] + q[i] * v[j];
+        }
+      break;
+    }
+    // Column 0 of the block (its diagonal entry included), then the next reflector.
+    if (b != 0) {
+      double v0 = v[0], q0 = q[0];
+      for (long i = 0; i < m; i++) s[i * ld] -= v[i] * q0 + q[i] * v0;
+    }
+    double bn = householder_column(n, w, ld, k + 1, e);
+    bt[k + 1] = bn;
+    const double *vn = w + (k + 1) * ld + k + 2;
+    if (b == 0) {
+      if (bn != 0) symv_lower(m - 1, s + ld + 1, ld, vn, qn);
+    } else if (bn == 0) {
+      for (long i = 1; i < m; i++) {
+        double *row = s + i * ld + 1;
+        double vi = v[i], qi = q[i];
+        v8d viv = SPLAT8(vi), qiv = SPLAT8(qi);
+        long len = i, j = 0;
+        for (; j + 8 <= len; j += 8)
+          ST8(row + j, LD8(row + j) - viv * LD8(q + 1 + j) - qiv * LD8(v + 1 + j));
+        for (; j < len; j++) row[j] -= vi * q[1 + j] + qi * v[1 + j];
       }
-      double sc;
-      HSUM8(acc, sc);
-      for (; j < i; j++) {
-        sc += row[j] * v[j];
-        pp[j] += row[j] * vi;
+    } else {
+      // Rows 1..<m of the block, columns 1..i: update, then row·v' and the scatter into p'.
+      for (long i = 0; i + 1 < m; i++) qn[i] = 0;
+      for (long i = 1; i < m; i++) {
+        double *row = s + i * ld + 1;
+        double vi = v[i], qi = q[i], vni = vn[i - 1];
+        v8d viv = SPLAT8(vi), qiv = SPLAT8(qi), vnv = SPLAT8(vni), acc = {0};
+        long j = 0;
+        for (; j + 8 <= i - 1; j += 8) {
+          v8d a = LD8(row + j) - viv * LD8(q + 1 + j) - qiv * LD8(v + 1 + j);
+          ST8(row + j, a);
+          acc += a * LD8(vn + j);
+          ST8(qn + j, LD8(qn + j) + a * vnv);
+        }
+        double sc;
+        HSUM8(acc, sc);
+        for (; j < i - 1; j++) {
+          double a = row[j] - (vi * q[1 + j] + qi * v[1 + j]);
+          row[j] = a;
+          sc += a * vn[j];
+          qn[j] += a * vni;
+        }
+        double a = row[i - 1] - (vi * q[i] + qi * v[i]);
+        row[i - 1] = a;
+        qn[i - 1] += sc + a * vni;
       }
-      pp[i] += sc + row[i] * vi;
     }
-    double vp = 0;
-    for (long i = 0; i < m; i++) {
-      pp[i] *= b;
-      vp += v[i] * pp[i];
-    }
-    double half = 0.5 * b * vp;
-    for (long i = 0; i < m; i++) pp[i] -= half * v[i];
-    // S <- S - v q^T - q v^T on the lower triangle.
-    for (long i = 0; i < m; i++) {
-      double *row = s + i * ld;
-      double vi = v[i], qi = pp[i];
-      v8d viv = SPLAT8(vi), qiv = SPLAT8(qi);
-      long len = i + 1, j = 0;
-      for (; j + 8 <= len; j += 8) ST8(row + j, LD8(row + j) - viv * LD8(pp + j) - qiv * LD8(v + j));
-      for (; j < len; j++) row[j] -= vi * pp[j] + qi * v[j];
-    }
+    if (bn != 0) finish_q(m - 1, vn, bn, qn);
+    double *t = q;
+    q = qn;
+    qn = t;
   }
   for (long i = 0; i < n; i++) d[i] = w[i * ld + i];
   if (n >= 2) e[n - 2] = w[(n - 1) * ld + (n - 2)];
   e[n - 1] = 0;
 }
 
-// (a·x, a·y) over m doubles, one pass over a.
-CMA_INLINE void dot2_n(const double *a, const double *x, const double *y, long m, double *sx, double *sy) {
-  v8d s0 = {0}, s1 = {0};
-  long i = 0;
-  for (; i + 8 <= m; i += 8) {
-    v8d av = LD8(a + i);
-    s0 += av * LD8(x + i);
-    s1 += av * LD8(y + i);
-  }
-  double r0, r1;
-  HSUM8(s0, r0);
-  HSUM8(s1, r1);
-  for (; i < m; i++) {
-    r0 += a[i] * x[i];
-    r1 += a[i] * y[i];
-  }
-  *sx = r0;
-  *sy = r1;
-}
+// zt <- Q^T = H_{n-3} ... H_0, accumulated backward (zt starts as I and is multiplied on the
+// right by H_{n-3}, then H_{n-4}, ...) eight reflectors at a time in compact WY form
+// (Schreiber & Van Loan 1989; Golub & Van Loan §5.1.7): for reflectors k0..k0+7,
+// H_k0 ... H_k0+7 = I - V T V^T with T upper triangular, so
+// zt <- zt (I - V T^T V^T): each row r gives u = r V (eight dot products in one pass),
+// u' = T u, r <- r - V u' (a second pass). A row is read and written once per eight
+// reflectors instead of once per reflector. V is copied into `scratch` (8 rows of ld
+// doubles, 64-byte aligned, zero outside each reflector's support) with T and its
+// transpose after it: scratch holds at least 8 ld + 136 doubles.
+#define QT_BLOCK 8
 
-// a -= p x + q y over m doubles.
-CMA_INLINE void axpy2_n(double *a, double p, const double *x, double q, const double *y, long m) {
-  v8d pv = SPLAT8(p), qv = SPLAT8(q);
-  long i = 0;
-  for (; i + 8 <= m; i += 8) ST8(a + i, LD8(a + i) - pv * LD8(x + i) - qv * LD8(y + i));
-  for (; i < m; i++) a[i] -= p * x[i] + q * y[i];
+// The eight lane sums of a[0..7] as one vector (lane j = sum of a[j]): three rounds of
+// pairwise shuffles and adds instead of eight horizontal sums. (Through pointers: a function
+// returning a 64-byte vector has a different ABI per clone.)
+CMA_INLINE void reduce8(const v8d *a, v8d *out) {
+  v8d t[4], u[2];
+  for (int i = 0; i < 4; i++)
+    t[i] = __builtin_shufflevector(a[2 * i], a[2 * i + 1], 0, 8, 2, 10, 4, 12, 6, 14) +
+           __builtin_shufflevector(a[2 * i], a[2 * i + 1], 1, 9, 3, 11, 5, 13, 7, 15);
+  for (int i = 0; i < 2; i++)
+    u[i] = __builtin_shufflevector(t[2 * i], t[2 * i + 1], 0, 1, 8, 9, 4, 5, 12, 13) +
+           __builtin_shufflevector(t[2 * i], t[2 * i + 1], 2, 3, 10, 11, 6, 7, 14, 15);
+  *out = __builtin_shufflevector(u[0], u[1], 0, 1, 2, 3, 8, 9, 10, 11) +
+         __builtin_shufflevector(u[0], u[1], 4, 5, 6, 7, 12, 13, 14, 15);
 }
-
-// zt <- Q^T, accumulated backward (reflector k touches rows and columns k+1..<n). Reflectors
-// are applied two at a time (k, then k-1) in one pass over each row: with g = v_k·v_{k-1},
-// r <- r - t1 v_k - t2 v_{k-1}, t1 = b_k r·v_k, t2 = b_{k-1} (r·v_{k-1} - t1 g), which halves
-// the passes over the rows (the loop is bound by loads and stores, not arithmetic).
-CMA_INLINE void form_qt(long n, const double *w, long ld, double *zt, const double *bt) {
+CMA_INLINE void form_qt(long n, const double *w, long ld, double *zt, const double *bt, double *scratch) {
   memset(zt, 0, sizeof(double) * (size_t)(n * ld));
   for (long i = 0; i < n; i++) zt[i * ld + i] = 1;
-  long k = n - 3;
-  while (k >= 0) {
-    long m = n - k - 1;
-    const double *v = w + k * ld + k + 1;
-    if (k >= 1 && bt[k] != 0 && bt[k - 1] != 0) {
-      const double *v2 = w + (k - 1) * ld + k;  // columns k..<n; v2[0] is column k
-      double b1 = bt[k], b2 = bt[k - 1];
-      double g = dot_n(v, v2 + 1, m);
-      for (long i = k; i < n; i++) {
-        double *row = zt + i * ld + k;
-        double s1, s2;
-        dot2_n(row + 1, v, v2 + 1, m, &s1, &s2);
-        s2 += row[0] * v2[0];
-        double t1 = b1 * s1, t2 = b2 * (s2 - t1 * g);
-        axpy2_n(row + 1, t1, v, t2, v2 + 1, m);
-        row[0] -= t2 * v2[0];
-      }
-      k -= 2;
-      continue;
-    }
-    if (bt[k] != 0) {
-      double b = bt[k];
-      for (long i = k + 1; i < n; i++) {
-        double *row = zt + i * ld + k + 1;
-        double s = b * dot_n(row, v, m);
-        if (s != 0) axpy_n(row, -s, v, m);
+  double *panel = (double *)(((unsigned long)scratch + 63) & ~63UL);
+  double *tm = panel + QT_BLOCK * ld, *tmt = tm + QT_BLOCK * QT_BLOCK;
+  long hi = n - 2;  // reflectors 0..<n-2, in blocks [k0, hi) from the last
+  while (hi > 0) {
+    long nb = hi >= QT_BLOCK ? QT_BLOCK : hi, k0 = hi - nb;
+    long c0 = k0 + 1, ca = c0 & ~7L, width = ld - ca;  // columns ca..<ld, whole vectors
+    for (long j = 0; j < QT_BLOCK; j++) {
+      double *pr = panel + j * ld;
+      long kj = k0 + j;
+      for (long c = 0; c < width; c++) {
+        long col = ca + c;
+        pr[c] = (j < nb && bt[kj] != 0 && col > kj && col < n) ? w[kj * ld + col] : 0;
       }
     }
-    k -= 1;
+    // T: T[j][j] = b_j, T[0:j, j] = -b_j T[0:j, 0:j] (V[:, 0:j]^T v_j).
+    for (long j = 0; j < QT_BLOCK; j++) {
+      double g[QT_BLOCK];
+      double bj = j < nb ? bt[k0 + j] : 0;
+      for (long l = 0; l < j; l++) g[l] = dot_n(panel + l * ld, panel + j * ld, width);
+      for (long i2 = 0; i2 < j; i2++) {
+        double sum = 0;
+        for (long l = i2; l < j; l++) sum += tm[i2 * QT_BLOCK + l] * g[l];
+        tm[i2 * QT_BLOCK + j] = -bj * sum;
+      }
+      tm[j * QT_BLOCK + j] = bj;
+      for (long i2 = j + 1; i2 < QT_BLOCK; i2++) tm[i2 * QT_BLOCK + j] = 0;
+    }
+    for (long i2 = 0; i2 < QT_BLOCK; i2++)
+      for (long j = 0; j < QT_BLOCK; j++) tmt[j * QT_BLOCK + i2] = tm[i2 * QT_BLOCK + j];
+    // Two rows at a time: each panel vector loaded serves both (16 accumulators).
+    long r = c0;
+    for (; r + 2 <= n; r += 2) {
+      double *r0 = zt + r * ld + ca, *r1 = r0 + ld;
+      v8d a0[QT_BLOCK], a1[QT_BLOCK];
+      for (int j = 0; j < QT_BLOCK; j++) a0[j] = a1[j] = (v8d){0};
+      for (long c = 0; c < width; c += 8) {
+        v8d x0 = LD8(r0 + c), x1 = LD8(r1 + c);
+        for (int j = 0; j < QT_BLOCK; j++) {
+          v8d pv = LD8(panel + j * ld + c);
+          a0[j] += x0 * pv;
+          a1[j] += x1 * pv;
+        }
+      }
+      v8d u0, u1, p0 = {0}, p1 = {0};
+      reduce8(a0, &u0);
+      reduce8(a1, &u1);
+      // u' = T u: column j of T (rows 0..j) times u_j.
+      for (int j = 0; j < QT_BLOCK; j++) {
+        v8d tc = LD8(tmt + j * QT_BLOCK);
+        p0 += tc * SPLAT8(u0[j]);
+        p1 += tc * SPLAT8(u1[j]);
+      }
+      for (long c = 0; c < width; c += 8) {
+        v8d x0 = LD8(r0 + c), x1 = LD8(r1 + c);
+        for (int j = 0; j < QT_BLOCK; j++) {
+          v8d pv = LD8(panel + j * ld + c);
+          x0 -= SPLAT8(p0[j]) * pv;
+          x1 -= SPLAT8(p1[j]) * pv;
+        }
+        ST8(r0 + c, x0);
+        ST8(r1 + c, x1);
+      }
+    }
+    for (; r < n; r++) {
+      double *r0 = zt + r * ld + ca;
+      v8d a0[QT_BLOCK];
+      for (int j = 0; j < QT_BLOCK; j++) a0[j] = (v8d){0};
+      for (long c = 0; c < width; c += 8) {
+        v8d x0 = LD8(r0 + c);
+        for (int j = 0; j < QT_BLOCK; j++) a0[j] += x0 * LD8(panel + j * ld + c);
+      }
+      v8d u0, p0 = {0};
+      reduce8(a0, &u0);
+      for (int j = 0; j < QT_BLOCK; j++) p0 += LD8(tmt + j * QT_BLOCK) * SPLAT8(u0[j]);
+      for (long c = 0; c < width; c += 8) {
+        v8d x0 = LD8(r0 + c);
+        for (int j = 0; j < QT_BLOCK; j++) x0 -= SPLAT8(p0[j]) * LD8(panel + j * ld + c);
+        ST8(r0 + c, x0);
+      }
+    }
+    hi = k0;
   }
 }
 
@@ -333,27 +464,51 @@ CMA_INLINE int implicit_qr(long n, double *d, double *e, double *zt, long ld, do
     double delta = 0.5 * (d[h - 1] - d[h]);
     double root = norm2(delta, bq);
     double mu = d[h] - bq * bq / (delta + (delta >= 0 ? root : -root));
-    double x = d[l] - mu, y = e[l];
+    // The step's updates to d and e are written with q = x^2 + y^2 and 1/q (c^2 = x^2/q,
+    // cs = xy/q, s^2 = y^2/q) instead of products of c = x/r and s = y/r, so they do not wait
+    // for the square root, and the values that pass to the next step (its d[k], e[k], x and
+    // the bulge's y) stay in registers. Each step is a serial chain, so its latency is the
+    // cost: with the rotations of the previous sweep applied inside the loop, QR takes about
+    // 20 % less time for n = 100 than the textbook order. Outside a safe range (q and the
+    // entries within 1e±100, so that no product over- or underflows), the textbook step.
+    double x = d[l] - mu, y = e[l], yy = y * y, ek = e[l], dk = d[l];
     for (long k = l; k < h; k++) {
-      double r = norm2(x, y), c, s;
-      if (r == 0) {
-        c = 1;
-        s = 0;
-      } else {
+      double xx = x * x, q = xx + yy, c, s, dn, en;  // yy = y * y
+      double dk1 = d[k + 1], ebelow = k + 1 < h ? e[k + 1] : 0;
+      if (q > 1e-100 && q < 1e100 && fabs(dk) + fabs(dk1) + fabs(ek) < 1e100) {
+        double iq = 1 / q, r = sqrt(q);
         c = x / r;
         s = y / r;
+        if (k > l) e[k - 1] = r;
+        double xy = x * y, t = 2 * xy * ek;
+        d[k] = (xx * dk + yy * dk1 + t) * iq;
+        dn = (yy * dk + xx * dk1 - t) * iq;
+        en = (xy * (dk1 - dk) + (xx - yy) * ek) * iq;
+        y = s * ebelow;
+        yy = y * y;
+      } else {
+        double r = norm2(x, y);
+        if (r == 0) {
+          c = 1;
+          s = 0;
+        } else {
+          c = x / r;
+          s = y / r;
+        }
+        if (k > l) e[k - 1] = r;
+        double cs = c * s, cc = c * c, ss = s * s;
+        d[k] = cc * dk + 2 * cs * ek + ss * dk1;
+        dn = ss * dk - 2 * cs * ek + cc * dk1;
+        en = cs * (dk1 - dk) + (cc - ss) * ek;
+        y = s * ebelow;
+        yy = y * y;
       }
-      if (k > l) e[k - 1] = r;
-      double dk = d[k], dk1 = d[k + 1], ek = e[k];
-      double cs = c * s, cc = c * c, ss = s * s;
-      d[k] = cc * dk + 2 * cs * ek + ss * dk1;
-      d[k + 1] = ss * dk - 2 * cs * ek + cc * dk1;
-      e[k] = cs * (dk1 - dk) + (cc - ss) * ek;
-      if (k + 1 < h) {
-        y = s * e[k + 1];
-        e[k + 1] *= c;
-      }
-      x = e[k];
+      d[k + 1] = dn;
+      e[k] = en;
+      ek = c * ebelow;
+      if (k + 1 < h) e[k + 1] = ek;
+      dk = dn;
+      x = en;
       cur[2 * k] = c;
       cur[2 * k + 1] = s;
       if (pk < ph) {
@@ -375,7 +530,7 @@ CMA_INLINE int implicit_qr(long n, double *d, double *e, double *zt, long ld, do
 CMA_CLONES int frontier_sym_eigen(long n, double *a, long ld, double *d, double *zt, double *e, double *beta,
                                   double *p, double *rot) {
   if (n <= 0) return 1;
-  tridiagonalize(n, a, ld, d, e, beta, p);
-  form_qt(n, a, ld, zt, beta);
+  tridiagonalize(n, a, ld, d, e, beta, p, rot);
+  form_qt(n, a, ld, zt, beta, rot);
   return implicit_qr(n, d, e, zt, ld, rot);
 }

@@ -282,7 +282,7 @@ struct RecordingStrategy: RankedEvolutionStrategy {
     for r in runs.dropFirst() { #expect(r == runs[0]) }
   }
 
-  @Test("a CMA-MAE scheduler gives the same archive on 1 and 3 threads")
+  @Test("a CMA-MAE scheduler gives the same archive on 1 and 3 threads (emitters and the evaluation of the batch)")
   func threadsDeterministic() throws {
     let d = try LinearProjectionDomain(.sphere, dimension: 10)
     let g = try GridLayout(dims: [20, 20], ranges: d.measureRanges)

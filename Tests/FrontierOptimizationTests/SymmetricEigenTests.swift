@@ -72,6 +72,31 @@ struct SymmetricEigenTests {
     }
   }
 
+  /// The QR step takes a shortcut (q = x² + y², 1/q) only while no product can over- or
+  /// underflow; a matrix scaled by 2^±400 (entries near 1e±120) must take the guarded step and
+  /// give the scaled eigenvalues of the unscaled matrix with the same accuracy.
+  @Test("matrices scaled by 2^±400 (outside the QR step's fast range) decompose like their unscaled originals")
+  func extremeScales() async {
+    await propertyCheck(count: 12, input: Gen.uint64(), Gen.int(in: 2...30), Gen.int(in: 0...3)) { seed, n, kind in
+      var rng = Xoshiro256StarStar(seed: seed)
+      let a = Self.randomSymmetric(n, kind: kind, rng: &rng)
+      var plain = SymmetricEigen(n: n)
+      plain.decompose(a)
+      let ref = plain.values.sorted()
+      for exponent in [400.0, -400.0] {
+        let f = Double.pow(2, exponent)
+        let scaled = a.map { $0 * f }
+        var e = SymmetricEigen(n: n)
+        e.decompose(scaled)
+        #expect(e.converged)
+        Self.checkDecomposition(scaled, e, n)
+        let mine = e.values.sorted()
+        let top = ref.map { abs($0) }.max() ?? 1
+        for i in 0..<n { #expect(abs(mine[i] / f - ref[i]) < 1e-12 * Double(n) * max(top, 1e-300), "n \(n) 2^\(exponent) #\(i)") }
+      }
+    }
+  }
+
   @Test("eigenvalues agree with the previous cyclic Jacobi solver on small matrices")
   func agreesWithJacobi() async {
     await propertyCheck(count: 30, input: Gen.uint64(), Gen.int(in: 1...12)) { seed, n in

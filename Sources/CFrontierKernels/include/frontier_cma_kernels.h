@@ -28,9 +28,12 @@ void frontier_syrk_lower(long n, long k, double decay, const double *w, const do
 /// Eigendecomposition A = Q diag(d) Q^T of a symmetric n x n matrix.
 /// `a` (padded, leading dimension ld): only its lower triangle is read; it is overwritten.
 /// On return row k of `zt` (padded, leading dimension ld, n rows) is a unit eigenvector for
-/// d[k] (unsorted). Scratch: e, beta, p of n doubles; `rot` of 4n doubles holds the QR
-/// rotations of two sweeps (the previous sweep's are applied to zt while the next is chased).
+/// d[k] (unsorted). Scratch: e, beta, p of n doubles; `rot` of FRONTIER_SYM_EIGEN_ROT(n, ld)
+/// doubles (a second work vector for the reduction, the panel of eight reflectors applied
+/// at once when Q^T is formed, then the QR rotations of two sweeps: the previous sweep's
+/// are applied to zt while the next is chased).
 /// Returns 1 if every off-diagonal entry met the convergence test within 30 n QR steps.
+#define FRONTIER_SYM_EIGEN_ROT(n, ld) (4 * (n) + 8 * (ld) + 144)
 int frontier_sym_eigen(long n, double *a, long ld, double *d, double *zt, double *e, double *beta,
                        double *p, double *rot);
 

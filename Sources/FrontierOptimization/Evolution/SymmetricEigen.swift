@@ -5,15 +5,22 @@ import RealModule
 /// buffers that are reused across calls (no allocation after the first call of a size).
 ///
 /// Two phases, written from their textbook description (Golub & Van Loan, *Matrix
-/// Computations*, 4th ed., §8.3):
+/// Computations*, 4th ed., §8.3, §5.1.7):
 /// 1. Householder reduction `Qᵀ A Q = T` to symmetric tridiagonal form, working on the lower
-///    triangle; `Qᵀ` is then formed by backward accumulation of the reflectors.
+///    triangle; each step's rank-2 update and the next step's product with its reflector are
+///    one pass over the trailing block. `Qᵀ` is then formed by backward accumulation of the
+///    reflectors, eight at a time in compact WY form (`I − V T Vᵀ`, Schreiber & Van Loan
+///    1989), two rows per pass, so each row is read and written once per eight reflectors.
 /// 2. Implicit symmetric QR steps with the Wilkinson shift on the unreduced blocks of `T`,
-///    deflating from the bottom. The bulge chase is a serial chain of scalar operations (a
-///    square root and divisions per rotation), so each sweep's Givens rotations are applied
-///    to the *rows* of `Qᵀ` (contiguous, whole vectors) inside the chase loop of the next
-///    sweep, where that vector work fills the chain's latency (12 % less CPU time for
-///    n = 100 than recording all sweeps and applying them in column blocks afterwards).
+///    deflating from the bottom. The bulge chase is a serial chain of scalar operations, so
+///    its updates are written with `q = x² + y²` and `1/q` (the square root for `c`, `s`
+///    runs beside the chain), and each sweep's Givens rotations are applied to the *rows* of
+///    `Qᵀ` (contiguous, whole vectors) inside the chase loop of the next sweep, where that
+///    vector work fills the chain's latency.
+///
+/// For n = 100 (CMA-ME's sphere), a decomposition takes about 0.34 ms on this project's
+/// machine, 20 % less than the textbook order of the same phases, and a third of numpy's
+/// `eigh` (LAPACK `dsyevd`) on the same machine.
 ///
 /// Both phases run in C (`frontier_sym_eigen` in CFrontierKernels), compiled per instruction
 /// set (AVX-512, AVX2, baseline): Swift builds for baseline x86-64 only.
@@ -22,7 +29,7 @@ import RealModule
 /// `values[k]`. Eigenvalues are not sorted, nor clamped (the caller clamps them).
 ///
 /// - Complexity: `O(n³)`: about `4/3 n³` flops for the reduction, `4/3 n³` for forming `Qᵀ`
-///   and typically `≈ 3 n³` for the rotations (one or two QR steps per eigenvalue).
+///   and typically `≈ 6 n³` for the rotations (about 1.7 QR steps per eigenvalue).
 struct SymmetricEigen: Sendable {
   /// Dimension n.
   let n: Int
@@ -42,7 +49,8 @@ struct SymmetricEigen: Sendable {
   private var off: [Double]
   private var beta: [Double]
   private var p: [Double]
-  /// QR rotations (`c, s` pairs) of the current and the previous sweep.
+  /// Scratch: the reduction's second work vector, the reflector panel of forming `Qᵀ`, then
+  /// the QR rotations (`c, s` pairs) of the current and the previous sweep.
   private var rot: [Double]
 
   /// Buffers for matrices of size `n × n`.
@@ -57,7 +65,7 @@ struct SymmetricEigen: Sendable {
     off = values
     beta = values
     p = values
-    rot = [Double](repeating: 0, count: 4 * n)
+    rot = [Double](repeating: 0, count: 4 * n + 8 * ld + 144)  // FRONTIER_SYM_EIGEN_ROT
   }
 
   /// Decomposes the symmetric row-major `matrix` (`n × n`; only its lower triangle is read).

@@ -101,8 +101,8 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
   @usableFromInline var xBatch = AlignedDoubles(count: 0)
   var params: [Params?]
   /// The decomposition's input, overwritten by it (C's lower triangle, padded, aligned), its
-  /// eigenvalues, and its scratch (off-diagonal, reflector scales, a work vector: `3n`; QR
-  /// rotations: `4n`).
+  /// eigenvalues, and its scratch (off-diagonal, reflector scales, a work vector: `3n`; then
+  /// `4n + 8 ld + 144` for a second work vector, the reflector panel and the QR rotations).
   var eigenWork: AlignedDoubles
   var eigenValues: [Double]
   var eigenScratch: [Double]
@@ -145,7 +145,7 @@ public struct CMAESStrategy: RankedEvolutionStrategy {
     rows = [Double](repeating: 0, count: (batchSize + 1) * n)
     rowWeights = [Double](repeating: 0, count: batchSize + 1)
     eigenValues = [Double](repeating: 0, count: n)
-    eigenScratch = [Double](repeating: 0, count: 7 * n)
+    eigenScratch = [Double](repeating: 0, count: 7 * n + 8 * ld + 144)  // 3n + FRONTIER_SYM_EIGEN_ROT
     reset(x0)
   }
 
