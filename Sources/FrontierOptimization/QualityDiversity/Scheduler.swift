@@ -163,6 +163,51 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     }
   }
 
+  /// Asks every emitter and evaluates its slice of the batch on `domain`; with
+  /// `threads > 1` each emitter's slice is evaluated by the thread that asked it, right after
+  /// the ask (one parallel section per iteration for both). Returns ``batchSize``.
+  @inlinable
+  public mutating func askAndEvaluate<D: QDDomain>(_ domain: D, objectives: inout [Double], measures: inout [Double]) -> Int {
+    let n = batchSize, md = domain.measureCount
+    resizeBatchBuffers(n, md, &objectives, &measures)
+    if threads <= 1 {
+      ask()
+      _solutions.withUnsafeBufferPointer { s in
+        objectives.withUnsafeMutableBufferPointer { o in
+          measures.withUnsafeMutableBufferPointer { m in
+            domain.evaluate(s.baseAddress!, count: n, objectives: o.baseAddress!, measures: m.baseAddress!)
+          }
+        }
+      }
+      return n
+    }
+    let archive = archives.archive, d = dimension, offsets = self.offsets, t = threads
+    var em: [E] = [], sols: [Double] = []
+    swap(&em, &emitters)
+    swap(&sols, &_solutions)
+    defer {
+      swap(&em, &emitters)
+      swap(&sols, &_solutions)
+    }
+    let count = em.count
+    em.withUnsafeMutableBufferPointer { ep in
+      sols.withUnsafeMutableBufferPointer { sp in
+        objectives.withUnsafeMutableBufferPointer { op in
+          measures.withUnsafeMutableBufferPointer { mp in
+            let e = UncheckedSendable(ep.baseAddress!), s = UncheckedSendable(sp.baseAddress!)
+            let o = UncheckedSendable(op.baseAddress!), m = UncheckedSendable(mp.baseAddress!)
+            Self.forEachEmitter(count: count, threads: t) { k in
+              let lo = offsets[k], x = s.value + lo * d
+              e.value[k].ask(archive, into: x)
+              domain.evaluate(x, count: offsets[k + 1] - lo, objectives: o.value + lo, measures: m.value + lo * md)
+            }
+          }
+        }
+      }
+    }
+    return n
+  }
+
   /// Inserts the evaluated batch (one objective and `measureCount` measures per solution of
   /// ``solutions``) and tells each emitter its slice.
   @inlinable public mutating func tell(objectives: UnsafeBufferPointer<Double>, measures: UnsafeBufferPointer<Double>) {
