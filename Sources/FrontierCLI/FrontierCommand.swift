@@ -1,5 +1,6 @@
 public import ArgumentParser
 import Foundation
+import FrontierCore
 
 /// The `frontier` command.
 public struct FrontierCommand: AsyncParsableCommand {
@@ -29,6 +30,15 @@ func routed(_ arguments: [String]) -> [String] {
 
 /// Entry point used by the `frontier` executable.
 public enum FrontierMain {
+  /// Process settings that must precede any other thread's first allocation: call it from
+  /// `main` before the first `await`.
+  public static func prepareProcess() {
+    // `plan` is one single-threaded search, usually under an address-space limit
+    // (`--memory-limit`, `ulimit -v`): one malloc arena grows in small steps where
+    // per-thread arenas reserve 64 MB at a time (see `ProcessMemory.useOneMallocArena`).
+    if CommandLine.arguments.dropFirst().first == "plan" { ProcessMemory.useOneMallocArena() }
+  }
+
   public static func main() async {
     do {
       var command = try FrontierCommand.parseAsRoot(routed(Array(CommandLine.arguments.dropFirst())))

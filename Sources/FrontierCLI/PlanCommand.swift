@@ -76,7 +76,12 @@ struct Plan: AsyncParsableCommand {
   @Option(name: .customLong("time-limit"), help: "Stop the search after this many seconds.")
   var timeLimit: Double?
 
-  @Option(name: .customLong("memory-limit"), help: "Stop the search when its nodes exceed this many MB (estimated).")
+  @Option(
+    name: .customLong("memory-limit"),
+    help: """
+      Stop the search (outcome stopped:memory-limit) before the process would exceed this many MB \
+      (address space, as ulimit -v counts it), counting the search's next growth step.
+      """)
   var memoryLimit: Int?
 
   @Option(name: .customLong("plan-file"), help: "Write the plan to this file (IPC format).")
@@ -110,7 +115,12 @@ struct Plan: AsyncParsableCommand {
     // Planning expansions are costly (heuristic evaluations): check the clock often.
     var limits = SearchLimits(checkInterval: 128)
     if let t = timeLimit { limits.maxDuration = .milliseconds(Int64(t * 1000)) }
-    if let m = memoryLimit { limits.maxMemoryBytes = m * 1_048_576 }
+    if let m = memoryLimit {
+      // The whole process: the task, the heuristics and the runtime count too, as they do
+      // for an operating-system limit (`ulimit -v`) of the same size.
+      limits.maxMemoryBytes = m * 1_048_576
+      limits.countsProcessMemory = true
+    }
     let config = PlannerConfiguration(search: search.value, weight: weight, options: SearchOptions(limits: limits))
     let cpuSearch0 = cpuSeconds()
     let result = Planner.solve(ground, configuration: config)

@@ -20,6 +20,10 @@ public struct BinaryHeap<Element: Comparable> {
   @inlinable public var min: Element? { _storage.first }
   /// Number of elements the storage holds without growing.
   @inlinable public var capacity: Int { _storage.capacity }
+  /// Bytes held and the growth pending (the storage doubles when full).
+  @inlinable public var memoryFootprint: MemoryFootprint {
+    .doublingBuffer(count: _storage.count, capacity: _storage.capacity, stride: MemoryLayout<Element>.stride)
+  }
 
   /// Inserts `element`.
   @inlinable public mutating func push(_ element: Element) {

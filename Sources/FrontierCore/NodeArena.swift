@@ -75,6 +75,11 @@ public struct NodeArena<State, Cost: SearchCost> {
   }
   /// Estimated bytes held.
   @inlinable public var bytesUsed: Int { _states.capacity * Self.bytesPerNode }
+  /// Bytes held and the growth pending: the four arrays double together when full.
+  /// (States that own heap storage, such as arrays, hold more than this counts.)
+  @inlinable public var memoryFootprint: MemoryFootprint {
+    .doublingBuffer(count: _states.count, capacity: _states.capacity, stride: Self.bytesPerNode)
+  }
 }
 
 extension NodeArena: Sendable where State: Sendable {}

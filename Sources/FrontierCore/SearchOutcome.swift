@@ -11,19 +11,31 @@ public struct SearchLimits: Sendable, Hashable {
   public var maxExpansions: Int
   /// Stop after this much wall-clock time (checked every ``checkInterval`` expansions).
   public var maxDuration: Duration?
-  /// Stop when the nodes held (arena, open list, table) exceed this many bytes (estimated).
+  /// Stop before the memory would exceed this many bytes after the search's next growth
+  /// step (see ``MemoryFootprint``): by default the search's own structures (arena, open
+  /// lists, table; estimated from their capacities), with ``countsProcessMemory`` the
+  /// whole process.
   public var maxMemoryBytes: Int
+  /// Whether ``maxMemoryBytes`` bounds the whole process rather than the search's
+  /// structures alone: the check then adds what the process held when the search started
+  /// (the task, the heuristics' tables, the runtime) and, where the system reports it
+  /// (Linux), compares with the process's measured address space, and keeps a reserve
+  /// (1/16 of the limit, at most 64 MiB) for what the search allocates between two checks.
+  /// Use it when the limit is the one the operating system enforces (`ulimit -v`); with
+  /// glibc, see also ``ProcessMemory/useOneMallocArena()``.
+  public var countsProcessMemory: Bool
   /// How many expansions pass between clock and memory checks.
   public var checkInterval: Int
 
   @inlinable
   public init(
     maxExpansions: Int = .max, maxDuration: Duration? = nil,
-    maxMemoryBytes: Int = .max, checkInterval: Int = 4096
+    maxMemoryBytes: Int = .max, countsProcessMemory: Bool = false, checkInterval: Int = 4096
   ) {
     self.maxExpansions = maxExpansions
     self.maxDuration = maxDuration
     self.maxMemoryBytes = maxMemoryBytes
+    self.countsProcessMemory = countsProcessMemory
     self.checkInterval = max(1, checkInterval)
   }
 
@@ -141,7 +153,8 @@ public func monotonicNanoseconds() -> UInt64 {
   return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
-/// Checks limits cheaply: the clock is read every `checkInterval` expansions only.
+/// Checks limits cheaply: the clock and the memory are read every `checkInterval`
+/// expansions only.
 @frozen
 public struct LimitWatch: Sendable {
   @usableFromInline internal let _maxExpansions: Int
@@ -150,8 +163,20 @@ public struct LimitWatch: Sendable {
   @usableFromInline internal let _interval: Int
   @usableFromInline internal let _start: UInt64
   @usableFromInline internal var _countdown: Int
+  /// Whether the process is measured (``SearchLimits/countsProcessMemory``).
+  @usableFromInline internal let _measuresProcess: Bool
+  /// Bytes the process held when the watch was created (0 without process accounting).
+  @usableFromInline internal let _baseline: Int
+  /// Bytes kept free for allocations between two checks (0 without process accounting).
+  @usableFromInline internal let _reserve: Int
 
   @inlinable public init(_ limits: SearchLimits) {
+    self.init(limits, baseline: limits.countsProcessMemory && limits.maxMemoryBytes != .max
+      ? ProcessMemory.currentBytes() ?? 0 : 0)
+  }
+
+  /// A watch that takes `baseline` as the bytes the process held at the start (tests).
+  @inlinable public init(_ limits: SearchLimits, baseline: Int) {
     _maxExpansions = limits.maxExpansions
     if let d = limits.maxDuration {
       let c = d.components
@@ -163,25 +188,55 @@ public struct LimitWatch: Sendable {
     _interval = limits.checkInterval
     _start = monotonicNanoseconds()
     _countdown = Swift.min(limits.checkInterval, Swift.max(1, limits.maxExpansions))
+    let process = limits.countsProcessMemory && limits.maxMemoryBytes != .max
+    _measuresProcess = process
+    _baseline = process ? baseline : 0
+    _reserve = process ? Swift.min(64 << 20, limits.maxMemoryBytes / 16) : 0
   }
 
   /// Elapsed wall-clock time since the watch was created.
   @inlinable public var elapsed: Duration { .nanoseconds(Int64(monotonicNanoseconds() &- _start)) }
 
-  /// Call once per expansion. Returns the reason to stop, if any.
+  /// Bytes the process held when the watch was created (0 without process accounting).
+  @inlinable public var baselineBytes: Int { _baseline }
+
+  /// The bytes compared with ``SearchLimits/maxMemoryBytes``: what will be held at the
+  /// peak of the search's next growth step. With process accounting that is the larger
+  /// of `baseline + memory.held` and the `measured` process size, plus `memory.growth`
+  /// and the reserve; otherwise `memory.held + memory.growth`.
+  @inlinable
+  public func projectedBytes(_ memory: MemoryFootprint, measured: Int?) -> Int {
+    let now = Swift.max(_baseline &+ memory.held, measured ?? 0)
+    return now &+ memory.growth &+ _reserve
+  }
+
+  /// Call once per expansion. Returns the reason to stop, if any. `bytes` is what the
+  /// search holds, with no growth pending; prefer ``check(expanded:memory:)``.
   @inlinable @inline(__always)
   public mutating func check(expanded: Int, bytes: @autoclosure () -> Int) -> StopReason? {
     _countdown &-= 1
     if _countdown > 0 { return nil }
-    return _slowCheck(expanded: expanded, bytes: bytes())
+    return _slowCheck(expanded: expanded, memory: MemoryFootprint(held: bytes()))
+  }
+
+  /// Call once per expansion with the search's footprint (evaluated only when the limits
+  /// are checked). Returns the reason to stop, if any.
+  @inlinable @inline(__always)
+  public mutating func check(expanded: Int, memory: @autoclosure () -> MemoryFootprint) -> StopReason? {
+    _countdown &-= 1
+    if _countdown > 0 { return nil }
+    return _slowCheck(expanded: expanded, memory: memory())
   }
 
   @inlinable
-  internal mutating func _slowCheck(expanded: Int, bytes: Int) -> StopReason? {
+  internal mutating func _slowCheck(expanded: Int, memory: MemoryFootprint) -> StopReason? {
     if expanded >= _maxExpansions { return .expansionLimit }
     // Next check after `interval` expansions, or exactly at the expansion limit.
     _countdown = Swift.min(_interval, _maxExpansions - expanded)
-    if bytes > _maxBytes { return .memoryLimit }
+    if _maxBytes != .max {
+      let measured = _measuresProcess ? ProcessMemory.currentBytes() : nil
+      if projectedBytes(memory, measured: measured) > _maxBytes { return .memoryLimit }
+    }
     if _maxNanoseconds != .max && monotonicNanoseconds() &- _start >= _maxNanoseconds { return .timeLimit }
     return nil
   }

@@ -20,6 +20,15 @@ public protocol StateTable {
   var count: Int { get }
   /// Bytes of storage held (approximate), for memory limits and reports.
   var bytesUsed: Int { get }
+  /// Bytes held and the growth pending: a table about to grow needs its old and new
+  /// storage at once. The default assumes a doubling is always pending.
+  var memoryFootprint: MemoryFootprint { get }
+}
+
+extension StateTable {
+  @inlinable public var memoryFootprint: MemoryFootprint {
+    MemoryFootprint(held: bytesUsed, growth: 2 &* bytesUsed)
+  }
 }
 
 /// A state table over `Dictionary`: works for every `Hashable` state.
@@ -46,8 +55,20 @@ public struct HashedStateTable<State: Hashable>: StateTable {
   @inlinable public mutating func update(_ state: State, node: Int32) { _storage[state] = node }
   @inlinable public mutating func reset() { _storage.removeAll(keepingCapacity: true) }
   @inlinable public var count: Int { _storage.count }
-  @inlinable public var bytesUsed: Int {
-    _storage.capacity * (MemoryLayout<State>.stride + MemoryLayout<Int32>.stride + 1)
+  /// Bytes of one bucket: key, value and a bit of the occupancy bitmap, rounded up.
+  @inlinable internal static var _bucketBytes: Int { MemoryLayout<State>.stride + MemoryLayout<Int32>.stride + 1 }
+  /// `Dictionary` keeps a power-of-two number of buckets at most 3/4 full; `capacity`
+  /// is the count it holds before it doubles.
+  @inlinable internal var _buckets: Int {
+    var b = 1
+    while b * 3 / 4 < _storage.capacity { b <<= 1 }
+    return b
+  }
+  @inlinable public var bytesUsed: Int { _buckets * Self._bucketBytes }
+  @inlinable public var memoryFootprint: MemoryFootprint {
+    let c = _storage.capacity
+    let pending = _storage.count >= c - c / 4
+    return MemoryFootprint(held: bytesUsed, growth: pending ? 2 * _buckets * Self._bucketBytes : 0)
   }
 }
 
@@ -155,6 +176,11 @@ public struct PackedStateTable<State: PackedState>: StateTable {
 
   @inlinable public var count: Int { _count }
   @inlinable public var bytesUsed: Int { _keys.count * 12 }
+  /// The arrays double once the table is half full; pending from 3/8.
+  @inlinable public var memoryFootprint: MemoryFootprint {
+    let pending = _count * 8 >= _keys.count * 3
+    return MemoryFootprint(held: bytesUsed, growth: pending ? 2 * bytesUsed : 0)
+  }
 }
 
 extension PackedStateTable: Sendable where State: Sendable {}
@@ -217,6 +243,8 @@ public struct DenseStateTable<State: DenseState>: StateTable {
 
   @inlinable public var count: Int { _count }
   @inlinable public var bytesUsed: Int { _stamps.count * 8 }
+  /// The table never grows.
+  @inlinable public var memoryFootprint: MemoryFootprint { MemoryFootprint(held: bytesUsed) }
 }
 
 extension DenseStateTable: Sendable where State: Sendable {}

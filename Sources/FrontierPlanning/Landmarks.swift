@@ -468,6 +468,12 @@ public struct LandmarkCountHeuristic<S: PlanningState>: PreferredOperatorHeurist
     return isGoalState ? 0 : h
   }
 
+  /// The memory of the accepted-landmark sets (one bitset per node) when the search has
+  /// `nodes` nodes: held, and the doubling pending once `nodes` nears the store's size.
+  public func memoryFootprint(nodes: Int) -> MemoryFootprint {
+    .doublingBuffer(count: nodes, capacity: scratch.storeNodes, stride: scratch.words * 8)
+  }
+
   /// `state`, already node `node`, is reached again from `parent`: the node keeps the
   /// landmarks accepted on both paths.
   @inlinable
@@ -537,4 +543,5 @@ public struct LamaHeuristics<S: PlanningState>: PreferredHeuristicList {
   }
   @inlinable
   public func isPreferred(_ label: Int32) -> Bool { ff.isPreferred(label) || landmarks.isPreferred(label) }
+  public func memoryFootprint(nodes: Int) -> MemoryFootprint { landmarks.memoryFootprint(nodes: nodes) }
 }

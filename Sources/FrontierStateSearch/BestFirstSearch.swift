@@ -47,6 +47,12 @@ public struct SearchWorkspace<P: SearchProblem> {
     arena.bytesUsed + open.capacity * MemoryLayout<OpenEntry<Cost>>.stride + table.bytesUsed
       + closed.capacity
   }
+
+  /// Bytes held and the growth pending, for memory limits.
+  @inlinable internal var memoryFootprint: MemoryFootprint {
+    arena.memoryFootprint + open.memoryFootprint + table.memoryFootprint
+      + .doublingBuffer(count: closed.count, capacity: closed.capacity, stride: 1)
+  }
 }
 
 extension SearchWorkspace: Sendable where P.State: Sendable, P.Table: Sendable {}
@@ -87,7 +93,7 @@ public func bestFirstSearch<P: SearchProblem, H: Heuristic, R: PriorityRule>(
     if problem.isGoal(state) {
       return workspace.finish(.solved(path: workspace.arena.path(to: n), cost: g), stats, watch)
     }
-    if let reason = watch.check(expanded: stats.expanded, bytes: workspace.bytesUsed) {
+    if let reason = watch.check(expanded: stats.expanded, memory: workspace.memoryFootprint) {
       return workspace.finish(.stopped(reason), stats, watch)
     }
     stats.expanded &+= 1

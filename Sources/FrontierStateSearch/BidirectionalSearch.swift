@@ -62,7 +62,9 @@ where HF.State == P.State, HF.Cost == P.Cost, HB.State == P.State, HB.Cost == P.
     else { break }
     let lowerBound = Swift.max(fTop.primary, bTop.primary, gF.primary + gB.primary)
     if mu <= lowerBound { break }
-    if let reason = watch.check(expanded: stats.expanded, bytes: fw.bytesUsed + bw.bytesUsed) {
+    if let reason = watch.check(
+      expanded: stats.expanded,
+      memory: fw.memoryFootprint + bw.memoryFootprint + gHeaps.0.memoryFootprint + gHeaps.1.memoryFootprint) {
       var s = stats
       s.stored = fw.arena.count + bw.arena.count
       s.duration = watch.elapsed

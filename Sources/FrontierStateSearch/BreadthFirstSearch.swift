@@ -36,7 +36,7 @@ public func breadthFirstSearch<P: SearchProblem>(
   while head < workspace.arena.count {
     let n = Int32(truncatingIfNeeded: head)
     head += 1
-    if let reason = watch.check(expanded: stats.expanded, bytes: workspace.bytesUsed) {
+    if let reason = watch.check(expanded: stats.expanded, memory: workspace.memoryFootprint) {
       return workspace.finish(.stopped(reason), stats, watch)
     }
     let state = workspace.arena.state(n)
@@ -97,7 +97,7 @@ public func beamSearch<P: SearchProblem, H: Heuristic>(
       if problem.isGoal(state) {
         return ws.finish(.solved(path: ws.arena.path(to: n), cost: ws.arena.g(n)), stats, watch)
       }
-      if let reason = watch.check(expanded: stats.expanded, bytes: ws.bytesUsed) {
+      if let reason = watch.check(expanded: stats.expanded, memory: ws.memoryFootprint) {
         return ws.finish(.stopped(reason), stats, watch)
       }
       stats.expanded += 1

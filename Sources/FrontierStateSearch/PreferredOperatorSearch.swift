@@ -117,6 +117,8 @@ public struct AlternatingOpenLists<Cost: SearchCost> {
   @inlinable public mutating func boost(_ amount: Int) { preferredPriority &-= amount }
 
   @inlinable var bytesUsed: Int { (regular.capacity + preferred.capacity) * MemoryLayout<GreedyEntry<Cost>>.stride }
+  /// Bytes held and the growth pending, for memory limits.
+  @inlinable public var memoryFootprint: MemoryFootprint { regular.memoryFootprint + preferred.memoryFootprint }
 }
 
 extension AlternatingOpenLists: Sendable where Cost: Sendable {}
@@ -145,6 +147,14 @@ public protocol PreferredHeuristicList<State, Cost> {
   func reachedAgain(_ state: State, node: Int32, parent: Int32, label: Int32)
   /// Whether `label` is preferred by any heuristic in the state evaluated last.
   func isPreferred(_ label: Int32) -> Bool
+  /// The memory the heuristics keep per search node (held and growth pending) when the
+  /// search has `nodes` nodes; memory fixed before the search need not be counted. The
+  /// default is none.
+  func memoryFootprint(nodes: Int) -> MemoryFootprint
+}
+
+extension PreferredHeuristicList {
+  @inlinable public func memoryFootprint(nodes: Int) -> MemoryFootprint { .zero }
 }
 
 /// One ``PreferredOperatorHeuristic`` as a list of one, ignoring node ids.
@@ -221,6 +231,10 @@ public struct AlternationOpenLists<Cost: SearchCost> {
   @inlinable var bytesUsed: Int {
     lists.reduce(0) { $0 + $1.capacity } * MemoryLayout<GreedyEntry<Cost>>.stride
   }
+  /// Bytes held and the growth pending, for memory limits.
+  @inlinable public var memoryFootprint: MemoryFootprint {
+    lists.reduce(MemoryFootprint.zero) { $0 + $1.memoryFootprint }
+  }
 }
 
 extension AlternationOpenLists: Sendable where Cost: Sendable {}
@@ -289,7 +303,11 @@ public func lazyGreedySearch<P: LabeledSearchProblem, L: PreferredHeuristicList>
       let node = arena.append(state, g: g, h: h, parent: parent)
       if !deadEnd {
         if problem.isGoal(state) { return finish(.solved(path: arena.path(to: node), cost: g)) }
-        if let reason = watch.check(expanded: stats.expanded, bytes: arena.bytesUsed + table.bytesUsed + open.bytesUsed) {
+        if let reason = watch.check(
+          expanded: stats.expanded,
+          memory: arena.memoryFootprint + table.memoryFootprint + open.memoryFootprint
+            + heuristics.memoryFootprint(nodes: arena.count))
+        {
           return finish(.stopped(reason))
         }
         var progress = false
@@ -368,7 +386,11 @@ public func eagerGreedySearch<P: LabeledSearchProblem, H: PreferredOperatorHeuri
     let state = arena.state(n)
     let g = arena.g(n)
     if problem.isGoal(state) { return finish(.solved(path: arena.path(to: n), cost: g)) }
-    if let reason = watch.check(expanded: stats.expanded, bytes: arena.bytesUsed + table.bytesUsed + open.bytesUsed) {
+    if let reason = watch.check(
+      expanded: stats.expanded,
+      memory: arena.memoryFootprint + table.memoryFootprint + open.memoryFootprint
+        + .doublingBuffer(count: closed.count, capacity: closed.capacity, stride: 1))
+    {
       return finish(.stopped(reason))
     }
     stats.expanded &+= 1

@@ -1,3 +1,4 @@
 import FrontierCLI
 
+FrontierMain.prepareProcess()
 await FrontierMain.main()

@@ -38,6 +38,36 @@ import FrontierPlanning
     #expect(Set(preferred).isSubset(of: p.applicableActions(p.start)))
   }
 
+  /// A memory limit stops every planner configuration with `.stopped(.memoryLimit)`, also
+  /// with process accounting (the limit bounds the whole process, as `--memory-limit`).
+  @Test func memoryLimitStopsPlanning() throws {
+    let (_, g) = try groundText(lineDomain, lineProblem(goal: "(visited c)"))
+    for search in [PlannerSearch.satisficing, .lama, .gbfsFF, .lazyGbfsFF, .astarLMCut, .bfs] {
+      let tiny = SearchLimits(maxMemoryBytes: 1, checkInterval: 1)
+      let r = Planner.solve(g, configuration: PlannerConfiguration(search: search, options: SearchOptions(limits: tiny)))
+      #expect(r.outcome == .stopped(.memoryLimit), "\(search.rawValue)")
+      #expect(r.plan == nil)
+      let process = SearchLimits(maxMemoryBytes: 1 << 20, countsProcessMemory: true, checkInterval: 1)
+      let p = Planner.solve(g, configuration: PlannerConfiguration(search: search, options: SearchOptions(limits: process)))
+      #expect(p.outcome == .stopped(.memoryLimit), "\(search.rawValue)")
+      // A generous limit changes nothing.
+      let roomy = SearchLimits(maxMemoryBytes: 1 << 40, countsProcessMemory: true, checkInterval: 1)
+      let s = Planner.solve(g, configuration: PlannerConfiguration(search: search, options: SearchOptions(limits: roomy)))
+      #expect(s.outcome == .solved, "\(search.rawValue)")
+    }
+  }
+
+  /// The landmark heuristic's per-node sets count in the memory check, with their
+  /// doubling once the node count nears the store's size.
+  @Test func landmarkMemoryFootprint() throws {
+    let (_, g) = try groundText(lineDomain, lineProblem(goal: "(visited c)"))
+    let lm = LandmarkCountHeuristic<SmallPlanningState>(g)
+    let few = lm.memoryFootprint(nodes: 10)
+    #expect(few.held > 0 && few.growth == 0)
+    let many = lm.memoryFootprint(nodes: 1_000)
+    #expect(many.held == few.held && many.growth == 2 * few.held)
+  }
+
   /// Unsolvable tasks are reported as such by the lazy and eager searches too.
   @Test func exhaustedLazySearchIsUnsolvable() throws {
     let (_, g) = try groundText(lineDomain, lineProblem(goal: "(and (at a) (at c))"))

@@ -150,6 +150,38 @@ func checkGridPath(_ g: LabeledGrid, _ path: [Int], _ cost: Int) {
     #expect(eagerGreedySearch(g, heuristic: ManhattanPreferring(g), options: o).outcome == .stopped(.expansionLimit))
   }
 
+  /// A 200x200 grid whose goal corner is walled in: the searches store all 40,000 cells.
+  static let sealed = LabeledGrid(width: 200, height: 200, walls: [200 * 199 + 198, 200 * 198 + 199], start: 0, goal: 200 * 200 - 1)
+
+  /// A memory budget stops lazy and eager greedy search with `.memoryLimit` (a result, not
+  /// a crash) before the structures held pass it; unlimited, they hold more.
+  @Test(arguments: ["lazy", "eager"])
+  func memoryLimitStopsGreedySearch(_ kind: String) {
+    func run(_ limits: SearchLimits) -> SearchResult<Int, Int> {
+      let g = Self.sealed
+      let options = PreferredSearchOptions(limits: limits, usePreferred: false, boost: 0)
+      return kind == "lazy"
+        ? lazyGreedySearch(g, heuristic: ManhattanPreferring(g), options: options)
+        : eagerGreedySearch(g, heuristic: ManhattanPreferring(g), options: options)
+    }
+    let limit = 1 << 20
+    let free = run(.none)
+    #expect(free.outcome == .exhausted)
+    #expect(free.statistics.peakBytes > limit)
+    let limited = run(SearchLimits(maxMemoryBytes: limit, checkInterval: 16))
+    #expect(limited.outcome == .stopped(.memoryLimit))
+    #expect(limited.statistics.peakBytes <= limit)
+    #expect(limited.statistics.expanded > 0)
+    let tiny = run(SearchLimits(maxMemoryBytes: 1, checkInterval: 4))
+    #expect(tiny.outcome == .stopped(.memoryLimit))
+    #expect(tiny.statistics.expanded <= 4)
+    // Process accounting: a limit at the process's present size stops at the first check.
+    let process = run(SearchLimits(
+      maxMemoryBytes: ProcessMemory.currentBytes() ?? (1 << 30), countsProcessMemory: true, checkInterval: 8))
+    #expect(process.outcome == .stopped(.memoryLimit))
+    #expect(process.statistics.expanded <= 8)
+  }
+
   /// Alternation: equal counters favour the regular list; each pop charges its list; a
   /// boost gives the preferred list that many extra turns.
   @Test func alternationAndBoost() {
