@@ -175,7 +175,8 @@ public struct GaussianEmitter: VectorEmitter {
         for r in 0..<batchSize {
           let parent = archive.isEmpty ? x0p.baseAddress! : store.baseAddress! + archive.randomElite(using: &normal.rng) * d
           let row = out + r * d
-          for j in 0..<d { row[j] = parent[j] + sigma * normal.next() }
+          normal.fill(row, count: d)  // the same values as d calls of next(), fast path inlined
+          for j in 0..<d { row[j] = parent[j] + sigma * row[j] }
           bounds.clip(row, d)
         }
       }
@@ -217,7 +218,7 @@ public struct IsoLineEmitter: VectorEmitter {
   }
 
   @inlinable public mutating func ask<I: CellIndexer>(_ archive: Archive<I, VectorSolutions>, into out: UnsafeMutablePointer<Double>) {
- let d = dimension
+    let d = dimension
     let isoSigma = self.isoSigma, lineSigma = self.lineSigma, bounds = self.bounds, batchSize = self.batchSize
     var normal = self.normal
     defer { self.normal = normal }
@@ -234,7 +235,8 @@ public struct IsoLineEmitter: VectorEmitter {
             y = store.baseAddress! + archive.randomElite(using: &normal.rng) * d
           }
           let row = out + r * d
-          for j in 0..<d { row[j] = x[j] + isoSigma * normal.next() }
+          normal.fill(row, count: d)
+          for j in 0..<d { row[j] = x[j] + isoSigma * row[j] }
           let line = lineSigma * normal.next()
           for j in 0..<d { row[j] += line * (y[j] - x[j]) }
           bounds.clip(row, d)
