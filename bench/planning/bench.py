@@ -198,7 +198,13 @@ def main():
                     row["note"] = out.strip().splitlines()[-1][:120]
                 else:
                     x = re.search(r'"outcome":"([^"]*)"', out)
-                    row["note"] = x.group(1) if x else "killed (code %d)" % code
+                    if x:
+                        row["note"] = x.group(1)
+                    elif code in (-9, -24) and cpu >= lim - 1:
+                        # prlimit --cpu: SIGXCPU / SIGKILL at the CPU-time limit.
+                        row["note"] = "out of time (CPU limit, signal %d)" % -code
+                    else:
+                        row["note"] = "killed (code %d)" % code
             elif kind in ("fd", "fd-alias"):
                 pre, post = (arg, []) if kind == "fd-alias" else ([], arg)
                 out, code, cpu, wall = run([a.python, a.fd] + pre + ["--overall-time-limit", "%ds" % lim,
