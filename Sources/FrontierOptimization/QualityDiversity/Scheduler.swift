@@ -146,6 +146,12 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
       archives.ask(&emitters, emitters.indices, into: &sols, dimension: dimension)
       return
     }
+    askOnThreads { _, _ in }
+  }
+
+  /// With `threads > 1`: every emitter asks into its slice of ``solutions`` on the threads,
+  /// and the thread that asked emitter `k` then runs `after(k, slice)`.
+  @inlinable mutating func askOnThreads(_ after: (Int, UnsafeMutablePointer<Double>) -> Void) {
     let archive = archives.archive, d = dimension, offsets = self.offsets, t = threads
     var em: [E] = [], sols: [Double] = []
     swap(&em, &emitters)
@@ -158,7 +164,11 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
     em.withUnsafeMutableBufferPointer { ep in
       sols.withUnsafeMutableBufferPointer { sp in
         let e = UncheckedSendable(ep.baseAddress!), s = UncheckedSendable(sp.baseAddress!)
-        Self.forEachEmitter(count: count, threads: t) { k in e.value[k].ask(archive, into: s.value + offsets[k] * d) }
+        Self.forEachEmitter(count: count, threads: t) { k in
+          let x = s.value + offsets[k] * d
+          e.value[k].ask(archive, into: x)
+          after(k, x)
+        }
       }
     }
   }
@@ -181,27 +191,13 @@ public struct Scheduler<I: CellIndexer, E: VectorEmitter>: Sendable {
       }
       return n
     }
-    let archive = archives.archive, d = dimension, offsets = self.offsets, t = threads
-    var em: [E] = [], sols: [Double] = []
-    swap(&em, &emitters)
-    swap(&sols, &_solutions)
-    defer {
-      swap(&em, &emitters)
-      swap(&sols, &_solutions)
-    }
-    let count = em.count
-    em.withUnsafeMutableBufferPointer { ep in
-      sols.withUnsafeMutableBufferPointer { sp in
-        objectives.withUnsafeMutableBufferPointer { op in
-          measures.withUnsafeMutableBufferPointer { mp in
-            let e = UncheckedSendable(ep.baseAddress!), s = UncheckedSendable(sp.baseAddress!)
-            let o = UncheckedSendable(op.baseAddress!), m = UncheckedSendable(mp.baseAddress!)
-            Self.forEachEmitter(count: count, threads: t) { k in
-              let lo = offsets[k], x = s.value + lo * d
-              e.value[k].ask(archive, into: x)
-              domain.evaluate(x, count: offsets[k + 1] - lo, objectives: o.value + lo, measures: m.value + lo * md)
-            }
-          }
+    let offsets = self.offsets
+    objectives.withUnsafeMutableBufferPointer { op in
+      measures.withUnsafeMutableBufferPointer { mp in
+        let o = UncheckedSendable(op.baseAddress!), m = UncheckedSendable(mp.baseAddress!)
+        askOnThreads { k, x in
+          let lo = offsets[k]
+          domain.evaluate(x, count: offsets[k + 1] - lo, objectives: o.value + lo, measures: m.value + lo * md)
         }
       }
     }
